@@ -1,0 +1,75 @@
+/**
+ * Stack config → one validated, typed, frozen object. This is the only module that reads Pulumi
+ * config; components receive the slices they need from the object it returns.
+ *
+ * Every value is checked before any resource is registered, and every problem is reported at
+ * once with the key, the bad value and what is allowed (`ConfigError`).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { CATALOG_DEFAULTS, CATALOG_KEYS, CatalogSettings, parseCatalog } from "./settings/catalog";
+import { PLATFORM_DEFAULTS, PLATFORM_KEYS, PlatformSettings, parsePlatform } from "./settings/platform";
+import { SERVING_DEFAULTS, SERVING_KEYS, ServingSettings, parseServing } from "./settings/serving";
+import { Checker, NAMESPACE, PlainObject, deepFreeze } from "./settings/validate";
+
+/** The resolved configuration of one stack. */
+export interface LakehouseConfig extends PlatformSettings {
+    catalog: CatalogSettings;
+    serving: ServingSettings;
+}
+
+/** Every `lakehouse:` key the program reads. `Pulumi.yaml` declares exactly these (tested). */
+export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...CATALOG_KEYS, ...SERVING_KEYS];
+
+/** The default of every key, as `Pulumi.yaml` declares it (tested). */
+export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
+    ...PLATFORM_DEFAULTS,
+    ...CATALOG_DEFAULTS,
+    serving: SERVING_DEFAULTS,
+};
+
+/** Provider config the program reads from other namespaces. */
+export const LOCATION_KEY = "azure-native:location";
+
+export interface ConfigContext {
+    project: string;
+    stack: string;
+    /** Clock for secret rotation windows. */
+    now: Date;
+}
+
+/**
+ * Validates raw config (`lakehouse:` keys without the namespace, values already JSON-parsed) and
+ * returns the frozen config object. Throws `ConfigError` naming every bad key. Pure.
+ */
+export function resolveConfig(raw: PlainObject, location: unknown, context: ConfigContext): LakehouseConfig {
+    const check = new Checker();
+    for (const key of Object.keys(raw)) {
+        if (!CONFIG_KEYS.includes(key)) check.fail(key, raw[key], `a known key (${CONFIG_KEYS.join(", ")}); see Pulumi.yaml`);
+    }
+    const platform = parsePlatform(check, raw, location, context);
+    const catalog = parseCatalog(check, raw);
+    const serving = parseServing(check, raw);
+    check.done();
+    return deepFreeze({ ...platform, catalog, serving });
+}
+
+/** Parses one raw config string the way `Config.getObject` does: JSON when it is JSON. */
+export function parseRawValue(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+/** Reads the stack's config from the Pulumi runtime and resolves it. */
+export function loadConfig(now: Date = new Date()): LakehouseConfig {
+    const raw: PlainObject = {};
+    const all = pulumi.runtime.allConfig();
+    for (const [fullKey, text] of Object.entries(all)) {
+        const [namespace, key] = fullKey.split(":", 2);
+        if (namespace === NAMESPACE && key !== undefined) raw[key] = parseRawValue(text);
+    }
+    const location = new pulumi.Config("azure-native").get("location");
+    return resolveConfig(raw, location, { project: pulumi.getProject(), stack: pulumi.getStack(), now });
+}

@@ -1,0 +1,234 @@
+/**
+ * Runs the real program under Pulumi's mocks with a stack's config and records what it registers:
+ * the engine of the offline plan, the tests and the benchmarks. No cloud account, no Pulumi CLI.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+import { stackConfig, ConfigOverride } from "./stack-config";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** A fake subscription and tenant: the mocks answer Azure's client-config invokes with these. */
+export const MOCK_SUBSCRIPTION = "00000000-0000-4000-8000-000000000001";
+export const MOCK_TENANT = "00000000-0000-4000-8000-000000000002";
+
+/** One registered resource, as the plan prints it and the policies see it. */
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** URN of the parent ("" for the stack itself). */
+    parent: string;
+    /** URN of the explicit provider, or "" for the default provider. */
+    provider: string;
+    /** Inputs with secrets shown as "[secret]" (safe to print). */
+    inputs: Record<string, unknown>;
+    /** URNs this resource depends on. */
+    dependencies: string[];
+    protect: boolean;
+    /** Whether the resource was registered with an `import` id. */
+    importId: string;
+    /** Inputs with secrets in clear; never printed, only given to policies. */
+    rawInputs: Record<string, unknown>;
+    /** Top-level input names whose value is (or contains) a secret. */
+    secretInputs: string[];
+}
+
+export interface ProgramRun {
+    stack: string;
+    project: string;
+    resources: PlannedResource[];
+    /** Stack outputs with secrets shown as "[secret]". */
+    outputs: Record<string, unknown>;
+    /** The config the program saw, `namespace:key` → value. */
+    config: Record<string, unknown>;
+}
+
+export interface RunOptions {
+    /** Stack name; reads `Pulumi.<stack>.yaml` (default `dev`). */
+    stack?: string;
+    /** `--set path=value` overrides, applied in order. */
+    overrides?: ConfigOverride[];
+    /** Called with each URN as it is registered (even when the run later fails). */
+    onRegister?: (urn: string) => void;
+}
+
+/** Thrown when the program registers the same URN twice (the engine would refuse the update). */
+export class DuplicateUrnError extends Error {
+    constructor(readonly urns: string[]) {
+        super(`Duplicate resource URN${urns.length > 1 ? "s" : ""}:\n${urns.map((u) => `  - ${u}`).join("\n")}`);
+        this.name = "DuplicateUrnError";
+    }
+}
+
+/** Computed outputs a real provider would return, so the program's applies see realistic values. */
+function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+    const rg = inputs.resourceGroupName ?? "rg";
+    const arm = (provider: string, kind: string, n: string) =>
+        `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/${provider}/${kind}/${n}`;
+    const fakeGuid = (seed: string) => {
+        const hex = Buffer.from(seed).toString("hex").padEnd(32, "0").slice(0, 32);
+        return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    };
+    switch (type) {
+        case "azure-native:resources:ResourceGroup":
+            return { name: inputs.resourceGroupName, id: `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}` };
+        case "azure-native:storage:StorageAccount":
+            return {
+                name: inputs.accountName,
+                id: arm("Microsoft.Storage", "storageAccounts", inputs.accountName),
+                primaryEndpoints: { dfs: `https://${inputs.accountName}.dfs.core.windows.net/` },
+            };
+        case "azure-native:storage:BlobContainer":
+            return { name: inputs.containerName };
+        case "azure-native:databricks:AccessConnector":
+            return {
+                name: inputs.connectorName,
+                id: arm("Microsoft.Databricks", "accessConnectors", inputs.connectorName),
+                identity: { type: "SystemAssigned", principalId: fakeGuid(`mi-${name}`), tenantId: MOCK_TENANT },
+            };
+        case "azure-native:databricks:Workspace":
+            return {
+                name: inputs.workspaceName,
+                id: arm("Microsoft.Databricks", "workspaces", inputs.workspaceName),
+                workspaceId: "1234567890123456",
+                workspaceUrl: "adb-1234567890123456.7.azuredatabricks.net",
+            };
+        case "azuread:index/application:Application":
+            return { clientId: fakeGuid(`client-${name}`), objectId: fakeGuid(`obj-${name}`), id: `/applications/${fakeGuid(`obj-${name}`)}` };
+        case "azuread:index/servicePrincipal:ServicePrincipal":
+            return { objectId: fakeGuid(`sp-${name}`) };
+        case "azuread:index/applicationPassword:ApplicationPassword":
+            return { value: `mock-password-${name}`, keyId: fakeGuid(`key-${name}`) };
+        case "random:index/randomString:RandomString":
+            return { result: "a1b2c3".slice(0, inputs.length ?? 6) };
+        default:
+            return {};
+    }
+}
+
+const mocks: pulumi.runtime.Mocks = {
+    newResource(args) {
+        const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
+        const id = (state.id as string | undefined) ?? `${args.name}-id`;
+        return { id, state };
+    },
+    call(args) {
+        switch (args.token) {
+            case "azure-native:authorization:getClientConfig":
+                return { subscriptionId: MOCK_SUBSCRIPTION, tenantId: MOCK_TENANT, clientId: "mock-client", objectId: "mock-object" };
+            case "azuread:index/getClientConfig:getClientConfig":
+                return { tenantId: MOCK_TENANT, clientId: "mock-client", objectId: "mock-object" };
+            default:
+                throw new Error(`Mock not implemented: ${args.token}`);
+        }
+    },
+};
+
+/** Replaces secrets by "[secret]" (or unwraps them), resource references by URNs, unknowns by "[unknown]". */
+function render(value: unknown, revealSecrets: boolean): unknown {
+    if (Array.isArray(value)) return value.map((v) => render(v, revealSecrets));
+    if (value === UNKNOWN) return "[unknown]";
+    if (typeof value === "object" && value !== null) {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === SECRET_SIG) return revealSecrets ? render(obj.value, true) : "[secret]";
+        if (obj[SIG_KEY] === RESOURCE_REF_SIG) return obj.urn;
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(obj)) out[k] = render(v, revealSecrets);
+        return out;
+    }
+    return value;
+}
+
+function containsSecret(value: unknown): boolean {
+    if (Array.isArray(value)) return value.some(containsSecret);
+    if (typeof value === "object" && value !== null) {
+        const obj = value as Record<string, unknown>;
+        return obj[SIG_KEY] === SECRET_SIG || Object.values(obj).some(containsSecret);
+    }
+    return false;
+}
+
+function projectName(): string {
+    const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string };
+    return project.name;
+}
+
+/** Drops the program's modules from the require cache so each run builds fresh component state. */
+function forgetProgramModules(): void {
+    for (const id of Object.keys(require.cache)) {
+        if (id.startsWith(ROOT) && !id.includes(`${path.sep}node_modules${path.sep}`) && !id.includes(`${path.sep}tools${path.sep}`)) {
+            delete require.cache[id];
+        }
+    }
+}
+
+/**
+ * Runs `index.ts` under mocks for one stack and returns every registered resource. Throws
+ * `ConfigError` when the config is rejected (nothing is registered then) and
+ * `DuplicateUrnError` when two resources share a URN.
+ */
+export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> {
+    const stack = options.stack ?? "dev";
+    const project = projectName();
+    const config = stackConfig(ROOT, stack, options.overrides ?? []);
+
+    const flat: Record<string, string> = {};
+    for (const [key, value] of Object.entries(config)) flat[key] = typeof value === "string" ? value : JSON.stringify(value);
+    pulumi.runtime.setAllConfig(flat, []);
+    await pulumi.runtime.setMocks(mocks, project, stack, false);
+
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    const monitor = settings.getMonitor();
+    const seen = new Map<string, PlannedResource>();
+    const duplicates: string[] = [];
+    let stackOutputs: Record<string, unknown> = {};
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => {
+        register(req, (err: unknown, res: any) => {
+            if (!err && res) {
+                const urn: string = res.getUrn();
+                const serialized = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+                const providerRef: string = req.getProvider() ?? "";
+                const record: PlannedResource = {
+                    urn,
+                    type: req.getType(),
+                    name: req.getName(),
+                    parent: req.getParent() ?? "",
+                    provider: providerRef.split("::").slice(0, -1).join("::"),
+                    inputs: render(serialized, false) as Record<string, unknown>,
+                    dependencies: [...new Set<string>(req.getDependenciesList())],
+                    protect: req.getProtect() === true,
+                    importId: req.getImportid() ?? "",
+                    rawInputs: render(serialized, true) as Record<string, unknown>,
+                    secretInputs: Object.keys(serialized).filter((k) => containsSecret(serialized[k])),
+                };
+                options.onRegister?.(urn);
+                if (seen.has(urn)) duplicates.push(urn);
+                seen.set(urn, record);
+            }
+            callback(err, res);
+        });
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: unknown, res: any) => void) => {
+        if (req.getUrn().endsWith(`::pulumi:pulumi:Stack::${project}-${stack}`)) {
+            stackOutputs = render(req.getOutputs()?.toJavaScript() ?? {}, false) as Record<string, unknown>;
+        }
+        registerOutputs(req, callback);
+    };
+
+    forgetProgramModules();
+    const program: () => Promise<Record<string, unknown>> = require(path.join(ROOT, "index"));
+    await pulumi.runtime.runInPulumiStack(program);
+    await settings.waitForRPCs();
+    if (duplicates.length > 0) throw new DuplicateUrnError(duplicates);
+    return { stack, project, resources: [...seen.values()], outputs: stackOutputs, config };
+}

@@ -1,0 +1,136 @@
+/**
+ * The offline plan: runs the real program under Pulumi's mocks with a stack's config and prints
+ * what `pulumi preview` would create, with the policy verdicts. No cloud account, no Pulumi CLI.
+ *
+ *   npm run plan -- [--stack dev] [--set path=value ...] [--json]
+ *
+ * Exit status: 0 plan ok · 1 config rejected (stderr names the key) · 2 a mandatory policy violated
+ * (the report is still printed) · 3 the program failed for another reason (e.g. duplicate URNs).
+ */
+import { allPolicies } from "../policies/rules";
+import { PolicyReport, hasMandatoryViolation, runPolicies, stackPolicyConfig } from "../policies/runner";
+import { isConfigError } from "../components/settings/validate";
+import { PlannedResource, ProgramRun, runProgram } from "./harness";
+import { ConfigOverride, StackConfigError, parseOverride } from "./stack-config";
+
+export interface PlanOptions {
+    stack: string;
+    overrides: ConfigOverride[];
+    json: boolean;
+}
+
+/** The JSON document of the plan (the contract in DESIGN.md). */
+export interface PlanDocument {
+    stack: string;
+    project: string;
+    resources: Omit<PlannedResource, "rawInputs" | "secretInputs" | "importId">[];
+    outputs: Record<string, unknown>;
+    policies: PolicyReport;
+}
+
+export const EXIT = { ok: 0, configRejected: 1, mandatoryViolation: 2, programFailed: 3 } as const;
+
+export function parseArgs(argv: string[]): PlanOptions {
+    const options: PlanOptions = { stack: "dev", overrides: [], json: false };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const value = () => {
+            const v = argv[++i];
+            if (v === undefined) throw new StackConfigError(`${arg} needs a value`);
+            return v;
+        };
+        if (arg === "--stack") options.stack = value();
+        else if (arg.startsWith("--stack=")) options.stack = arg.slice("--stack=".length);
+        else if (arg === "--set") options.overrides.push(parseOverride(value()));
+        else if (arg.startsWith("--set=")) options.overrides.push(parseOverride(arg.slice("--set=".length)));
+        else if (arg === "--json") options.json = true;
+        else throw new StackConfigError(`unknown option ${arg} (options: --stack NAME, --set path=value, --json)`);
+    }
+    return options;
+}
+
+/** Runs the program and the policies: everything the plan prints, as data. */
+export async function plan(stack: string, overrides: ConfigOverride[] = []): Promise<{ run: ProgramRun; document: PlanDocument }> {
+    const run = await runProgram({ stack, overrides });
+    const policies = await runPolicies(allPolicies, run.resources, stackPolicyConfig(stack));
+    const document: PlanDocument = {
+        stack: run.stack,
+        project: run.project,
+        resources: run.resources.map(({ urn, type, name, parent, provider, inputs, dependencies, protect }) => ({
+            urn,
+            type,
+            name,
+            parent,
+            provider,
+            inputs,
+            dependencies,
+            protect,
+        })),
+        outputs: run.outputs,
+        policies,
+    };
+    return { run, document };
+}
+
+/** A short one-line summary of a resource's inputs for the text report. */
+function keyInputs(inputs: Record<string, unknown>): string {
+    const text = Object.entries(inputs)
+        .filter(([k]) => !["tags", "location", "resourceGroupName"].includes(k))
+        .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+        .join(" ");
+    return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+/** The resource tree, key inputs and policy verdicts, as a person reads them. */
+export function renderText(document: PlanDocument): string {
+    const lines: string[] = [];
+    const children = new Map<string, PlanDocument["resources"]>();
+    for (const r of document.resources) {
+        const list = children.get(r.parent) ?? [];
+        list.push(r);
+        children.set(r.parent, list);
+    }
+    const walk = (parent: string, depth: number) => {
+        for (const r of children.get(parent) ?? []) {
+            const flags = [r.protect ? "protected" : "", r.provider ? "" : ""].filter(Boolean).join(", ");
+            lines.push(`${"  ".repeat(depth)}+ ${r.type}  ${r.name}${flags ? `  [${flags}]` : ""}`);
+            const summary = keyInputs(r.inputs);
+            if (summary && !r.type.startsWith("lakehouse:") && r.type !== "pulumi:pulumi:Stack") lines.push(`${"  ".repeat(depth + 2)}${summary}`);
+            walk(r.urn, depth + 1);
+        }
+    };
+    lines.push(`Plan of stack ${document.stack} (project ${document.project}): ${document.resources.length} resources`, "");
+    walk("", 0);
+    lines.push("", "Outputs:");
+    for (const [k, v] of Object.entries(document.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+    const { checked, violations } = document.policies;
+    lines.push("", `Policies: ${checked} checked, ${violations.length} violation${violations.length === 1 ? "" : "s"}`);
+    for (const v of violations) lines.push(`  [${v.level}] ${v.policy}: ${v.message}${v.urn ? `\n      ${v.urn}` : ""}`);
+    return lines.join("\n");
+}
+
+async function main(): Promise<number> {
+    let options: PlanOptions;
+    try {
+        options = parseArgs(process.argv.slice(2));
+    } catch (err) {
+        process.stderr.write(`${(err as Error).message}\n`);
+        return EXIT.configRejected;
+    }
+    try {
+        const { document } = await plan(options.stack, options.overrides);
+        process.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : `${renderText(document)}\n`);
+        return hasMandatoryViolation(document.policies) ? EXIT.mandatoryViolation : EXIT.ok;
+    } catch (err) {
+        if (isConfigError(err) || err instanceof StackConfigError) {
+            process.stderr.write(`${err.message}\n`);
+            return EXIT.configRejected;
+        }
+        process.stderr.write(`The program failed: ${(err as Error).stack ?? err}\n`);
+        return EXIT.programFailed;
+    }
+}
+
+if (require.main === module) {
+    main().then((code) => process.exit(code));
+}

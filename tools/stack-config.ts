@@ -1,0 +1,116 @@
+/**
+ * A stack's config as the Pulumi CLI would hand it to the program: `Pulumi.yaml` defaults, then
+ * `Pulumi.<stack>.yaml`, then `--set` overrides with the path syntax of `pulumi config set --path`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+/** One `--set path=value` override. */
+export interface ConfigOverride {
+    path: string;
+    value: string;
+}
+
+/** Thrown for a stack file that does not exist or an override that cannot be applied. */
+export class StackConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackConfigError";
+    }
+}
+
+/** Parses `path=value` (the first `=` splits). */
+export function parseOverride(text: string): ConfigOverride {
+    const at = text.indexOf("=");
+    if (at <= 0) throw new StackConfigError(`--set expects path=value, got "${text}"`);
+    return { path: text.slice(0, at), value: text.slice(at + 1) };
+}
+
+/** A value as `pulumi config set --path` stores it: JSON when it parses as JSON, else the string. */
+export function parseValue(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+/**
+ * Splits a config path the way `pulumi config set --path` does: `serving.traffic.challenger`,
+ * `layers[0]`, `tags["cost center"]`, optionally prefixed by `namespace:`.
+ */
+export function splitPath(configPath: string, project: string): { key: string; segments: (string | number)[] } {
+    const colon = configPath.indexOf(":");
+    const namespaced = colon > 0 && !/[.[]/.test(configPath.slice(0, colon));
+    const namespace = namespaced ? configPath.slice(0, colon) : project;
+    let rest = namespaced ? configPath.slice(colon + 1) : configPath;
+    const segments: (string | number)[] = [];
+    const token = /^(?:\.?([A-Za-z0-9_\-]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\])/;
+    while (rest.length > 0) {
+        const m = token.exec(rest);
+        if (!m) throw new StackConfigError(`cannot parse config path "${configPath}" near "${rest}"`);
+        if (m[1] !== undefined) segments.push(m[1]);
+        else if (m[2] !== undefined) segments.push(Number(m[2]));
+        else segments.push(m[3].replace(/\\(.)/g, "$1"));
+        rest = rest.slice(m[0].length);
+    }
+    if (segments.length === 0 || typeof segments[0] !== "string") throw new StackConfigError(`empty config path "${configPath}"`);
+    const [head, ...tail] = segments;
+    return { key: `${namespace}:${head}`, segments: tail };
+}
+
+/** Sets `value` at `segments` inside `target`, creating objects and arrays as needed. */
+function setIn(target: unknown, segments: (string | number)[], value: unknown): unknown {
+    if (segments.length === 0) return value;
+    const [head, ...tail] = segments;
+    const container: any =
+        typeof head === "number" ? (Array.isArray(target) ? [...target] : []) : typeof target === "object" && target !== null && !Array.isArray(target) ? { ...target } : {};
+    container[head] = setIn(container[head], tail, value);
+    return container;
+}
+
+/** The project's declared config: key → default (only keys that declare one). */
+export function projectDefaults(root: string): { project: string; defaults: Record<string, unknown> } {
+    const doc = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+        name: string;
+        config?: Record<string, unknown>;
+    };
+    const defaults: Record<string, unknown> = {};
+    for (const [key, decl] of Object.entries(doc.config ?? {})) {
+        const fullKey = key.includes(":") ? key : `${doc.name}:${key}`;
+        if (typeof decl === "object" && decl !== null && !Array.isArray(decl)) {
+            if ("default" in decl) defaults[fullKey] = (decl as { default: unknown }).default;
+        } else {
+            defaults[fullKey] = decl;
+        }
+    }
+    return { project: doc.name, defaults };
+}
+
+/** The config the program sees for `stack`: defaults ← stack file ← overrides. */
+export function stackConfig(root: string, stack: string, overrides: ConfigOverride[]): Record<string, unknown> {
+    const { project, defaults } = projectDefaults(root);
+    const file = path.join(root, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new StackConfigError(`no stack file ${path.basename(file)} (stacks here: ${listStacks(root).join(", ")})`);
+    const stackDoc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const stackValues: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
+        stackValues[key.includes(":") ? key : `${project}:${key}`] = value;
+    }
+    // Like the CLI, `--path` edits the stack's own value; a project default is not merged in.
+    for (const override of overrides) {
+        const { key, segments } = splitPath(override.path, project);
+        stackValues[key] = setIn(segments.length === 0 ? undefined : stackValues[key], segments, parseValue(override.value));
+    }
+    return { ...defaults, ...stackValues };
+}
+
+/** The stacks that have a `Pulumi.<stack>.yaml` file. */
+export function listStacks(root: string): string[] {
+    return fs
+        .readdirSync(root)
+        .map((f) => /^Pulumi\.([^.]+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
