@@ -7,22 +7,26 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CATALOG_DEFAULTS, CATALOG_KEYS, CatalogSettings, parseCatalog } from "./settings/catalog";
+import { DeclaredPrincipal, PRINCIPALS_DEFAULTS, PRINCIPALS_KEYS, parsePrincipals } from "./settings/principals";
 import { PLATFORM_DEFAULTS, PLATFORM_KEYS, PlatformSettings, parsePlatform } from "./settings/platform";
 import { SERVING_DEFAULTS, SERVING_KEYS, ServingSettings, parseServing } from "./settings/serving";
 import { Checker, NAMESPACE, PlainObject, deepFreeze } from "./settings/validate";
 
 /** The resolved configuration of one stack. */
 export interface LakehouseConfig extends PlatformSettings {
+    /** Declared roles → principals (the platform roles `pipeline` and `app` are implicit). */
+    principals: Record<string, DeclaredPrincipal>;
     catalog: CatalogSettings;
     serving: ServingSettings;
 }
 
 /** Every `lakehouse:` key the program reads. `Pulumi.yaml` declares exactly these (tested). */
-export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...CATALOG_KEYS, ...SERVING_KEYS];
+export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...SERVING_KEYS];
 
 /** The default of every key, as `Pulumi.yaml` declares it (tested). */
 export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
     ...PLATFORM_DEFAULTS,
+    principals: PRINCIPALS_DEFAULTS,
     ...CATALOG_DEFAULTS,
     serving: SERVING_DEFAULTS,
 };
@@ -47,10 +51,11 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
         if (!CONFIG_KEYS.includes(key)) check.fail(key, raw[key], `a known key (${CONFIG_KEYS.join(", ")}); see Pulumi.yaml`);
     }
     const platform = parsePlatform(check, raw, location, context);
+    const principals = parsePrincipals(check, raw);
     const catalog = parseCatalog(check, raw);
     const serving = parseServing(check, raw);
     check.done();
-    return deepFreeze({ ...platform, catalog, serving });
+    return deepFreeze({ ...platform, principals, catalog, serving });
 }
 
 /** Parses one raw config string the way `Config.getObject` does: JSON when it is JSON. */
