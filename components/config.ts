@@ -53,7 +53,7 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
     const platform = parsePlatform(check, raw, location, context);
     const principals = parsePrincipals(check, raw);
     const catalog = parseCatalog(check, raw);
-    const serving = parseServing(check, raw);
+    const serving = parseServing(check, raw, platform);
     check.done();
     return deepFreeze({ ...platform, principals, catalog, serving });
 }
