@@ -56,6 +56,8 @@ export interface RunOptions {
     stack?: string;
     /** `--set path=value` overrides, applied in order. */
     overrides?: ConfigOverride[];
+    /** The program module to run (default: the project's `index.ts`). */
+    program?: string;
     /** Called with each URN as it is registered (even when the run later fails). */
     onRegister?: (urn: string) => void;
 }
@@ -226,7 +228,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     };
 
     forgetProgramModules();
-    const program: () => Promise<Record<string, unknown>> = require(path.join(ROOT, "index"));
+    const program: () => Promise<Record<string, unknown>> = require(options.program ?? path.join(ROOT, "index"));
     await pulumi.runtime.runInPulumiStack(program);
     await settings.waitForRPCs();
     if (duplicates.length > 0) throw new DuplicateUrnError(duplicates);
