@@ -1,0 +1,91 @@
+/**
+ * Benchmarks (`npm run bench`): measured figures, printed, never asserted in tests.
+ *
+ *   npm run bench                 all sections
+ *   npm run bench -- --only plan  one section (plan | typecheck | tests | catalog | serving)
+ *
+ * Each timing is the median of several cold runs (a fresh process each), measured in this run
+ * against the floor `node -e "require('@pulumi/pulumi')"`.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+
+interface Timed {
+    seconds: number;
+    peakMiB?: number;
+    status: number | null;
+}
+
+/** Runs a command once; wall time, and peak RSS when GNU time is available. */
+export function timeCommand(command: string, args: string[]): Timed {
+    const gnuTime = fs.existsSync("/usr/bin/time");
+    const started = process.hrtime.bigint();
+    const result = gnuTime
+        ? spawnSync("/usr/bin/time", ["-f", "__peak_kib=%M", command, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
+        : spawnSync(command, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const peak = /__peak_kib=(\d+)/.exec(result.stderr ?? "");
+    return { seconds, status: result.status, peakMiB: peak ? Number(peak[1]) / 1024 : undefined };
+}
+
+/** Median wall time of `runs` cold runs. */
+export function median(command: string, args: string[], runs: number): Timed {
+    const results = Array.from({ length: runs }, () => timeCommand(command, args));
+    results.sort((a, b) => a.seconds - b.seconds);
+    return results[Math.floor(results.length / 2)];
+}
+
+const fmt = (s: number) => `${s.toFixed(2)} s`;
+
+function planSection(): void {
+    const floor = median(process.execPath, ["-e", "require('@pulumi/pulumi')"], 5);
+    const plan = median("npm", ["run", "-s", "plan", "--", "--stack", "dev"], 5);
+    const planNode = median(process.execPath, ["-r", "esbuild-register", "tools/plan.ts", "--stack", "dev"], 5);
+    console.log("## Offline plan, dev stack (median of 5 cold runs)");
+    console.log(`floor  node -e "require('@pulumi/pulumi')"      ${fmt(floor.seconds)}`);
+    console.log(`npm run plan -- --stack dev                    ${fmt(plan.seconds)}  = ${(plan.seconds / floor.seconds).toFixed(2)}x floor (target <= 3x)`);
+    console.log(`node -r esbuild-register tools/plan.ts (no npm) ${fmt(planNode.seconds)}  = ${(planNode.seconds / floor.seconds).toFixed(2)}x floor`);
+    if (plan.status !== 0) console.log(`  (plan exited ${plan.status})`);
+    console.log("");
+}
+
+function typecheckSection(): void {
+    const tsc = timeCommand(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", "."]);
+    console.log("## Type-check of the whole project (tsc --noEmit, strict)");
+    console.log(`time ${fmt(tsc.seconds)} (target <= 20 s), peak memory ${tsc.peakMiB ? `${(tsc.peakMiB / 1024).toFixed(2)} GiB` : "n/a"} (target <= 1.5 GB), exit ${tsc.status}`);
+    console.log("");
+}
+
+function testsSection(): void {
+    const tests = timeCommand("npm", ["test", "--", "--reporter", "dot"]);
+    console.log("## npm test");
+    console.log(`wall time ${fmt(tests.seconds)} (target <= 60 s), exit ${tests.status}`);
+    console.log("");
+}
+
+type Section = { name: string; run: () => void | Promise<void> };
+
+const sections: Section[] = [
+    { name: "plan", run: planSection },
+    { name: "typecheck", run: typecheckSection },
+    { name: "tests", run: testsSection },
+];
+
+async function main(): Promise<void> {
+    const only = process.argv.indexOf("--only");
+    const wanted = only >= 0 ? process.argv[only + 1] : undefined;
+    const chosen = sections.filter((s) => !wanted || s.name === wanted);
+    if (chosen.length === 0) throw new Error(`unknown section ${wanted} (sections: ${sections.map((s) => s.name).join(", ")})`);
+    console.log(`Benchmarks on ${process.platform} node ${process.version}, ${require("os").cpus().length} cores\n`);
+    for (const section of chosen) await section.run();
+}
+
+if (require.main === module) {
+    main().catch((err) => {
+        console.error(err);
+        process.exit(1);
+    });
+}
