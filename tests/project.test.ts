@@ -72,3 +72,20 @@ describe("project files", () => {
         expect(offenders).to.deep.equal([]);
     });
 });
+
+describe("README", () => {
+    it("documents every config key exactly as Pulumi.yaml declares it (npm run docs)", async () => {
+        const { configReference } = await import("../tools/config-docs");
+        const { readSection } = await import("../tools/readme");
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        expect(readSection(readme, "config"), "run `npm run docs`").to.equal(configReference(root));
+    });
+
+    it("gives the quick-start commands that package.json defines", () => {
+        const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+        const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+        expect(readme).to.contain("npm ci && npm run plan");
+        expect(readme).to.contain("npm ci && npm test");
+        expect(pkg.scripts).to.include.keys(["plan", "test", "bench", "typecheck", "docs"]);
+    });
+});
