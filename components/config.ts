@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CATALOG_DEFAULTS, CATALOG_KEYS, CatalogSettings, parseCatalog } from "./settings/catalog";
+import { GRANTS_DEFAULTS, GRANTS_KEYS, GrantMatrix, parseGrants } from "./settings/grants";
 import { DeclaredPrincipal, PRINCIPALS_DEFAULTS, PRINCIPALS_KEYS, parsePrincipals } from "./settings/principals";
 import { PLATFORM_DEFAULTS, PLATFORM_KEYS, PlatformSettings, parsePlatform } from "./settings/platform";
 import { SERVING_DEFAULTS, SERVING_KEYS, ServingSettings, parseServing } from "./settings/serving";
@@ -17,17 +18,20 @@ export interface LakehouseConfig extends PlatformSettings {
     /** Declared roles → principals (the platform roles `pipeline` and `app` are implicit). */
     principals: Record<string, DeclaredPrincipal>;
     catalog: CatalogSettings;
+    /** `lakehouse:grants`: role → securable → privileges, resolved to concrete securables. */
+    grants: GrantMatrix;
     serving: ServingSettings;
 }
 
 /** Every `lakehouse:` key the program reads. `Pulumi.yaml` declares exactly these (tested). */
-export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...SERVING_KEYS];
+export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...GRANTS_KEYS, ...SERVING_KEYS];
 
 /** The default of every key, as `Pulumi.yaml` declares it (tested). */
 export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
     ...PLATFORM_DEFAULTS,
     principals: PRINCIPALS_DEFAULTS,
     ...CATALOG_DEFAULTS,
+    grants: GRANTS_DEFAULTS,
     serving: SERVING_DEFAULTS,
 };
 
@@ -52,10 +56,11 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
     }
     const platform = parsePlatform(check, raw, location, context);
     const principals = parsePrincipals(check, raw);
-    const catalog = parseCatalog(check, raw);
+    const catalog = parseCatalog(check, raw, platform);
     const serving = parseServing(check, raw, platform);
+    const grants = parseGrants(check, raw, principals, catalog, serving);
     check.done();
-    return deepFreeze({ ...platform, principals, catalog, serving });
+    return deepFreeze({ ...platform, principals, catalog, grants, serving });
 }
 
 /** Parses one raw config string the way `Config.getObject` does: JSON when it is JSON. */

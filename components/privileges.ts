@@ -74,10 +74,16 @@ export const WRITE_PRIVILEGES: readonly string[] = ALL_PRIVILEGE_NAMES.filter(
     (p) => p.startsWith("CREATE_") || ["MODIFY", "WRITE_VOLUME", "WRITE_FILES", "APPLY_TAG", "REFRESH"].includes(p),
 );
 
-/** Privileges granted on a catalog or schema that also apply to the objects below it. */
+/**
+ * Privileges granted on a catalog or schema that also apply to the objects below it ("granting a
+ * privilege on the catalog grants it on all current and future objects within"). A privilege only
+ * takes effect on a child where it is valid for the child's type (SELECT reaches tables, not
+ * volumes). ALL_PRIVILEGES, APPLY_TAG and MANAGE count as inherited from a schema too: the
+ * conservative reading for an audit of what a principal can do.
+ */
 export const INHERITED_BY_CHILDREN: Record<"catalog" | "schema", readonly string[]> = {
     catalog: PRIVILEGES.catalog.filter((p) => !["CREATE_SCHEMA", "USE_CATALOG", "BROWSE"].includes(p)),
-    schema: SCHEMA_INHERITABLE,
+    schema: [...SCHEMA_INHERITABLE, "ALL_PRIVILEGES", "APPLY_TAG", "MANAGE"],
 };
 
 /** True when `privilege` exists on `securable`. */

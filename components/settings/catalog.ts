@@ -1,8 +1,11 @@
 /**
- * Unity Catalog naming: the catalog, the base schema and the medallion layers. The catalog and
- * schema names resolved here are the single source every component takes them from.
+ * Unity Catalog naming: the catalog, the base schema and the medallion layers, the landing volume,
+ * the metadata table and the optional metastore assignment. The catalog and schema names resolved
+ * here are the single source every component takes them from.
  * Pure: unit-tested without mocks.
  */
+import { snake } from "../naming";
+import type { PlatformSettings } from "./platform";
 import { Checker, PlainObject } from "./validate";
 
 /** Defaults of the catalog keys; `Pulumi.yaml` declares the same values (a test keeps them equal). */
@@ -10,9 +13,12 @@ export const CATALOG_DEFAULTS = {
     catalog: "lakehouse",
     schema: "lakehouse",
     layers: ["bronze", "silver", "gold"],
+    landingVolume: "raw_files",
+    metadataTable: "evidence_metadata",
+    metastoreId: "",
 };
 
-export const CATALOG_KEYS = ["catalog", "schema", "layers"] as const;
+export const CATALOG_KEYS = ["catalog", "schema", "layers", "landingVolume", "metadataTable", "metastoreId"] as const;
 
 /**
  * Unity Catalog identifiers as this program accepts them: lower case (UC stores names lower-cased,
@@ -23,8 +29,17 @@ export const UC_IDENTIFIER = {
     allowed: "a Unity Catalog name: 1-128 lower-case letters, digits and underscores, starting with a letter",
 };
 
+const METASTORE_ID = {
+    pattern: /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?$/,
+    allowed: 'a Unity Catalog metastore id (a lower-case GUID), or "" when the workspace is assigned to a metastore automatically',
+};
+
 /** Layers the platform itself relies on: raw files land in bronze, serving logs to gold. */
 export const REQUIRED_LAYERS = ["bronze", "gold"] as const;
+/** The layer whose schema holds the landing volume and the metadata table. */
+export const LANDING_LAYER = "bronze";
+/** The layer whose schema holds the registered models serving uses (and its inference tables). */
+export const SERVING_LAYER = "gold";
 
 export interface CatalogSettings {
     /** The catalog name (`lakehouse:catalog`). */
@@ -35,6 +50,20 @@ export interface CatalogSettings {
     layers: string[];
     /** Layer → schema name, e.g. `gold` → `lakehouse_gold`. */
     schemas: Record<string, string>;
+    /** The volume for raw files (`lakehouse:landingVolume`), in the bronze schema. */
+    landingVolume: string;
+    /** `/Volumes/<catalog>/<schema>_bronze/<volume>`: where raw files are read and written. */
+    landingVolumePath: string;
+    /** The KMFlow metadata table (`lakehouse:metadataTable`), in the bronze schema. */
+    metadataTable: string;
+    /** `<catalog>.<schema>_bronze.<table>`. */
+    metadataTableFullName: string;
+    /** Metastore to assign the workspace to, or undefined when the workspace is auto-assigned. */
+    metastoreId?: string;
+    /** Name of the storage credential (unique in the metastore, so it carries prefix and stack). */
+    storageCredentialName: string;
+    /** Prefix of the external location names: `<prefix>_<container>` (unique in the metastore). */
+    externalLocationPrefix: string;
 }
 
 /** `<schema>_<layer>`, the KMFlow convention. */
@@ -42,7 +71,7 @@ export function layerSchemaName(schemaBase: string, layer: string): string {
     return `${schemaBase}_${layer}`;
 }
 
-export function parseCatalog(check: Checker, raw: PlainObject): CatalogSettings {
+export function parseCatalog(check: Checker, raw: PlainObject, platform: Pick<PlatformSettings, "namePrefix" | "stack">): CatalogSettings {
     const d = CATALOG_DEFAULTS;
     const name = check.string("catalog", raw.catalog, d.catalog, UC_IDENTIFIER);
     const schemaBase = check.string("schema", raw.schema, d.schema, UC_IDENTIFIER);
@@ -54,5 +83,23 @@ export function parseCatalog(check: Checker, raw: PlainObject): CatalogSettings 
     }
     const schemas: Record<string, string> = {};
     for (const layer of layers) schemas[layer] = layerSchemaName(schemaBase, layer);
-    return { name, schemaBase, layers, schemas };
+
+    const landingVolume = check.string("landingVolume", raw.landingVolume, d.landingVolume, UC_IDENTIFIER);
+    const metadataTable = check.string("metadataTable", raw.metadataTable, d.metadataTable, UC_IDENTIFIER);
+    const metastoreId = check.string("metastoreId", raw.metastoreId, d.metastoreId, METASTORE_ID);
+    const landingSchema = layerSchemaName(schemaBase, LANDING_LAYER);
+    const objectPrefix = snake(`${platform.namePrefix}_${platform.stack}`);
+    return {
+        name,
+        schemaBase,
+        layers,
+        schemas,
+        landingVolume,
+        landingVolumePath: `/Volumes/${name}/${landingSchema}/${landingVolume}`,
+        metadataTable,
+        metadataTableFullName: `${name}.${landingSchema}.${metadataTable}`,
+        ...(metastoreId ? { metastoreId } : {}),
+        storageCredentialName: `${objectPrefix}_lake`,
+        externalLocationPrefix: objectPrefix,
+    };
 }
