@@ -10,8 +10,8 @@
 import { allPolicies } from "../policies/rules";
 import { PolicyReport, hasMandatoryViolation, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { isConfigError } from "../components/settings/validate";
-import { PlannedResource, ProgramRun, runProgram } from "./harness";
-import { ConfigOverride, StackConfigError, parseOverride } from "./stack-config";
+import { PlannedResource, ProgramRun, ROOT, runProgram } from "./harness";
+import { ConfigOverride, StackConfigError, parseOverride, stackConfigNotes } from "./stack-config";
 
 export interface PlanOptions {
     stack: string;
@@ -116,6 +116,12 @@ async function main(): Promise<number> {
     } catch (err) {
         process.stderr.write(`${(err as Error).message}\n`);
         return EXIT.configRejected;
+    }
+    // What comes from ESC environments and cannot be seen offline: on stderr, so --json stays one document.
+    try {
+        for (const note of stackConfigNotes(ROOT, options.stack)) process.stderr.write(`note: ${note}\n`);
+    } catch {
+        // A missing stack file is reported by the plan itself.
     }
     try {
         const { document } = await plan(options.stack, options.overrides);

@@ -5,6 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { EnvironmentView, readEnvironments, shadowedValues } from "./esc";
 
 /** One `--set path=value` override. */
 export interface ConfigOverride {
@@ -88,22 +89,39 @@ export function projectDefaults(root: string): { project: string; defaults: Reco
     return { project: doc.name, defaults };
 }
 
-/** The config the program sees for `stack`: defaults ← stack file ← overrides. */
-export function stackConfig(root: string, stack: string, overrides: ConfigOverride[]): Record<string, unknown> {
-    const { project, defaults } = projectDefaults(root);
+/** The stack file's own values (`namespace:key` → value) and the ESC environments it imports. */
+export function stackFileValues(root: string, stack: string): { project: string; values: Record<string, unknown>; environments: EnvironmentView } {
+    const { project } = projectDefaults(root);
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new StackConfigError(`no stack file ${path.basename(file)} (stacks here: ${listStacks(root).join(", ")})`);
-    const stackDoc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    const stackValues: Record<string, unknown> = {};
+    const stackDoc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
+    const values: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
-        stackValues[key.includes(":") ? key : `${project}:${key}`] = value;
+        values[key.includes(":") ? key : `${project}:${key}`] = value;
     }
+    return { project, values, environments: readEnvironments(root, stackDoc.environment, project) };
+}
+
+/** What the offline plan of `stack` cannot see or takes from elsewhere than the stack file (ESC), one note each. */
+export function stackConfigNotes(root: string, stack: string): string[] {
+    const { values, environments } = stackFileValues(root, stack);
+    return [...environments.unseen, ...shadowedValues(environments, values, `Pulumi.${stack}.yaml`)];
+}
+
+/**
+ * The config the program sees for `stack`: defaults ← literal `pulumiConfig` of the imported ESC
+ * environments ← stack file ← overrides (the CLI's order; see tools/esc.ts for what is not seen offline).
+ */
+export function stackConfig(root: string, stack: string, overrides: ConfigOverride[]): Record<string, unknown> {
+    const { defaults } = projectDefaults(root);
+    const { project, values, environments } = stackFileValues(root, stack);
+    const stackValues: Record<string, unknown> = { ...values };
     // Like the CLI, `--path` edits the stack's own value; a project default is not merged in.
     for (const override of overrides) {
         const { key, segments } = splitPath(override.path, project);
         stackValues[key] = setIn(segments.length === 0 ? undefined : stackValues[key], segments, parseValue(override.value));
     }
-    return { ...defaults, ...stackValues };
+    return { ...defaults, ...environments.config, ...stackValues };
 }
 
 /** The stacks that have a `Pulumi.<stack>.yaml` file. */

@@ -1,0 +1,288 @@
+/**
+ * Operating the program from Git: the Pulumi Deployments settings files, the ESC environment
+ * definitions and the GitHub Actions workflow parse and hold what a run needs (stacks that exist,
+ * the repo dir, `npm ci` before the run, OIDC rather than secrets).
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { listStacks, stackConfig, stackConfigNotes } from "../tools/stack-config";
+
+const root = path.resolve(__dirname, "..");
+const read = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
+const parse = (file: string) => YAML.parse(read(file));
+const stacks = listStacks(root);
+
+/** A value a user still has to fill in (`<dev-subscription-id>`) or a real GUID. */
+const GUID_OR_PLACEHOLDER = /^(<[a-z0-9-]+>|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** Path filter semantics of Pulumi Deployments: a glob over the whole path, `!` excludes. */
+function globToRegExp(glob: string): RegExp {
+    let re = "";
+    for (let i = 0; i < glob.length; i++) {
+        const c = glob[i];
+        if (c === "*" && glob[i + 1] === "*") {
+            re += ".*";
+            i++;
+        } else if (c === "*") re += "[^/]*";
+        else if (c === "?") re += "[^/]";
+        else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
+    }
+    return new RegExp(`^${re}$`);
+}
+
+function triggers(paths: string[], changed: string): boolean {
+    const includes = paths.filter((p) => !p.startsWith("!")).map(globToRegExp);
+    const excludes = paths.filter((p) => p.startsWith("!")).map((p) => globToRegExp(p.slice(1)));
+    return (includes.length === 0 || includes.some((r) => r.test(changed))) && !excludes.some((r) => r.test(changed));
+}
+
+function deploySettings(stack: string) {
+    const doc = parse(`Pulumi.${stack}.deploy.yaml`);
+    expect(Object.keys(doc), `Pulumi.${stack}.deploy.yaml top level`).to.deep.equal(["settings"]);
+    return doc.settings;
+}
+
+describe("operations: Pulumi Deployments settings files", () => {
+    it("exist for exactly the stacks that have a stack file", () => {
+        const deployFiles = fs
+            .readdirSync(root)
+            .map((f) => /^Pulumi\.([^.]+)\.deploy\.yaml$/.exec(f)?.[1])
+            .filter((s): s is string => s !== undefined)
+            .sort();
+        expect(deployFiles).to.deep.equal(stacks);
+        expect(stacks).to.include.members(["dev", "prod"]);
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        describe(stack, () => {
+            it("deploys main of one GitHub repository from the directory that holds Pulumi.yaml", () => {
+                const { sourceContext, gitHub } = deploySettings(stack);
+                const git = sourceContext.git;
+                expect(git.branch).to.equal("refs/heads/main");
+                expect(fs.existsSync(path.join(root, git.repoDir, "Pulumi.yaml")), `repoDir ${git.repoDir}`).to.equal(true);
+                const url = /^https:\/\/github\.com\/([^/\s]+)\/([^/\s]+)\.git$/.exec(git.repoUrl);
+                expect(url, `repoUrl ${git.repoUrl}`).to.not.equal(null);
+                expect(gitHub.repository).to.equal(`${url![1]}/${url![2]}`);
+            });
+
+            it("previews pull requests and deploys pushes to main, without review stacks", () => {
+                const { gitHub } = deploySettings(stack);
+                expect(gitHub.previewPullRequests).to.equal(true);
+                expect(gitHub.deployCommits).to.equal(true);
+                expect(gitHub.pullRequestTemplate).to.equal(false);
+            });
+
+            it("runs npm ci before anything else, instead of the executor's own install", () => {
+                const { operationContext } = deploySettings(stack);
+                expect(operationContext.preRunCommands[0]).to.equal("npm ci");
+                expect(operationContext.options.skipInstallDependencies).to.equal(true);
+            });
+
+            it("logs the Azure CLI in for the Databricks provider from this stack's own ESC environment", () => {
+                const { operationContext } = deploySettings(stack);
+                const login = operationContext.preRunCommands.find((c: string) => c.includes("az login"));
+                expect(login).to.be.a("string");
+                expect(login).to.match(new RegExp(`^pulumi env run lakehouse/${stack} -- `));
+                expect(login).to.contain('--federated-token "$ARM_OIDC_TOKEN"');
+                const stackFile = parse(`Pulumi.${stack}.yaml`);
+                expect(stackFile.environment, `Pulumi.${stack}.yaml imports the environment`).to.include(`lakehouse/${stack}`);
+            });
+
+            it("uses Azure OIDC with the same identity as the ESC environment", () => {
+                const { azure } = deploySettings(stack).operationContext.oidc;
+                expect(Object.keys(azure).sort()).to.deep.equal(["clientId", "subscriptionId", "tenantId"]);
+                for (const value of Object.values<string>(azure)) expect(value).to.match(GUID_OR_PLACEHOLDER);
+                const login = parse(`esc/lakehouse-${stack}.yaml`).values.azure.login["fn::open::azure-login"];
+                expect({ clientId: login.clientId, tenantId: login.tenantId, subscriptionId: login.subscriptionId }).to.deep.equal(azure);
+            });
+
+            it("runs for changes to what the stack deploys, not for docs, tests, tools or the other stack", () => {
+                const { paths } = deploySettings(stack).gitHub;
+                const other = stack === "dev" ? "prod" : "dev";
+                for (const changed of ["index.ts", "components/storage.ts", "components/settings/serving.ts", "workloads/app/app.py", "Pulumi.yaml", `Pulumi.${stack}.yaml`, "package-lock.json"]) {
+                    expect(triggers(paths, changed), `${changed} triggers ${stack}`).to.equal(true);
+                }
+                for (const changed of ["README.md", "tests/operations.test.ts", "tools/plan.ts", "esc/lakehouse-dev.yaml", ".github/workflows/pulumi.yml", `Pulumi.${other}.yaml`, `Pulumi.${stack}.deploy.yaml`]) {
+                    expect(triggers(paths, changed), `${changed} does not trigger ${stack}`).to.equal(false);
+                }
+            });
+        });
+    }
+});
+
+describe("operations: ESC environments", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`lakehouse/${stack} logs in to Azure with OIDC and exports what the providers read`, () => {
+            const { values } = parse(`esc/lakehouse-${stack}.yaml`);
+            const login = values.azure.login["fn::open::azure-login"];
+            expect(login.oidc).to.equal(true);
+            for (const field of ["clientId", "tenantId", "subscriptionId"]) expect(login[field], field).to.match(GUID_OR_PLACEHOLDER);
+            expect(values.environmentVariables).to.deep.equal({
+                ARM_USE_OIDC: "true",
+                ARM_CLIENT_ID: "${azure.login.clientId}",
+                ARM_TENANT_ID: "${azure.login.tenantId}",
+                ARM_SUBSCRIPTION_ID: "${azure.login.subscriptionId}",
+                ARM_OIDC_TOKEN: "${azure.login.oidc.token}",
+                DATABRICKS_AUTH_TYPE: "azure-cli",
+            });
+        });
+
+        it(`lakehouse/${stack} gives the same region as Pulumi.${stack}.yaml`, () => {
+            const { values } = parse(`esc/lakehouse-${stack}.yaml`);
+            const stackFile = parse(`Pulumi.${stack}.yaml`);
+            expect(values.pulumiConfig["azure-native:location"]).to.be.a("string").and.equal(stackFile.config["azure-native:location"]);
+        });
+    }
+
+    it("dev and prod log in as different identities (placeholders or ids), so dev cannot touch prod", () => {
+        const id = (stack: string) => parse(`esc/lakehouse-${stack}.yaml`).values.azure.login["fn::open::azure-login"].clientId;
+        expect(id("dev")).to.not.equal(id("prod"));
+    });
+});
+
+describe("operations: GitHub Actions workflow", () => {
+    const workflow = parse(".github/workflows/pulumi.yml");
+    const steps = (job: string) => workflow.jobs[job].steps as any[];
+    const runs = (job: string) => steps(job).map((s) => s.run ?? s.uses);
+    const indexOf = (job: string, match: (s: any) => boolean) => steps(job).findIndex(match);
+    const pulumiStep = (job: string) => steps(job).find((s) => String(s.uses).startsWith("pulumi/actions@"));
+
+    it("runs on pull requests and on pushes to main", () => {
+        expect(workflow.on.pull_request.branches).to.deep.equal(["main"]);
+        expect(workflow.on.push.branches).to.deep.equal(["main"]);
+    });
+
+    it("tests first: npm ci, the type-check, npm test, and every Pulumi job waits for them", () => {
+        expect(runs("test").filter((r) => !String(r).startsWith("actions/"))).to.deep.equal(["npm ci", "npm run typecheck", "npm test"]);
+        const pkg = JSON.parse(read("package.json"));
+        expect(pkg.scripts).to.include.keys(["typecheck", "test"]);
+        expect(workflow.jobs.preview.needs).to.equal("test");
+        expect(workflow.jobs["up-dev"].needs).to.equal("test");
+        expect(workflow.jobs["up-prod"].needs).to.equal("up-dev");
+    });
+
+    it("previews every stack on pull requests with the policy pack and its per-stack config, as a PR comment", () => {
+        const job = workflow.jobs.preview;
+        expect(job.if).to.contain("github.event_name == 'pull_request'");
+        expect(job.strategy.matrix.stack).to.deep.equal(stacks);
+        const step = pulumiStep("preview");
+        expect(step.with.command).to.equal("preview");
+        expect(step.with["comment-on-pr"]).to.equal(true);
+        expect(step.with.policyPacks).to.equal("policies");
+        expect(step.with.policyPackConfigs).to.equal("policies/config/${{ matrix.stack }}.json");
+        expect(fs.existsSync(path.join(root, "policies", "PulumiPolicy.yaml"))).to.equal(true);
+        for (const stack of stacks) expect(fs.existsSync(path.join(root, "policies", "config", `${stack}.json`)), `${stack}.json`).to.equal(true);
+        expect(job.permissions["pull-requests"]).to.equal("write");
+    });
+
+    it("deploys dev and then prod on main, prod behind its environment's protection rule", () => {
+        for (const [job, stack] of [["up-dev", "dev"], ["up-prod", "prod"]]) {
+            expect(workflow.jobs[job].if).to.contain("github.event_name == 'push'");
+            expect(workflow.jobs[job].environment).to.equal(stack);
+            const step = pulumiStep(job);
+            expect(step.with.command).to.equal("up");
+            expect(step.with["stack-name"]).to.match(new RegExp(`/lakehouse/${stack}$`));
+            expect(step.with.policyPackConfigs).to.equal(`policies/config/${stack}.json`);
+        }
+    });
+
+    it("installs with npm ci and logs the Azure CLI in before every Pulumi step (pulumi/actions installs nothing)", () => {
+        for (const job of ["preview", "up-dev", "up-prod"]) {
+            const pulumi = indexOf(job, (s) => String(s.uses).startsWith("pulumi/actions@"));
+            expect(indexOf(job, (s) => s.run === "npm ci"), `${job}: npm ci`).to.be.within(0, pulumi - 1);
+            expect(indexOf(job, (s) => String(s.run).includes("az login")), `${job}: az login`).to.be.within(0, pulumi - 1);
+            expect(indexOf(job, (s) => String(s.uses).startsWith("pulumi/esc-action@")), `${job}: ESC`).to.be.within(0, pulumi - 1);
+        }
+    });
+
+    it("stays off the stacks unless chosen as the runner, so it never races Pulumi Deployments", () => {
+        for (const job of ["preview", "up-dev", "up-prod"]) expect(workflow.jobs[job].if, job).to.contain("vars.PULUMI_RUNNER == 'github-actions'");
+        expect(workflow.jobs.test.if).to.equal(undefined);
+    });
+
+    it("never cancels a running update of a stack", () => {
+        for (const job of ["up-dev", "up-prod"]) expect(workflow.jobs[job].concurrency["cancel-in-progress"], job).to.equal(false);
+    });
+});
+
+describe("operations: OIDC, not secrets", () => {
+    const files = [".github/workflows/pulumi.yml", ...stacks.flatMap((s) => [`Pulumi.${s}.deploy.yaml`, `esc/lakehouse-${s}.yaml`, `Pulumi.${s}.yaml`])];
+
+    it("no client secret, token or stored credential in any operations file", () => {
+        for (const file of files) {
+            expect(read(file), file).to.not.match(/ARM_CLIENT_SECRET|AZURE_CLIENT_SECRET|clientSecret|client-secret|DATABRICKS_TOKEN/);
+            // Stack files may carry Pulumi secrets (`secure:`) for the program; the runners carry none.
+            if (!/^Pulumi\.[^.]+\.yaml$/.test(file)) expect(read(file), file).to.not.match(/secure:|\bsecret:|fn::secret/);
+        }
+    });
+
+    it("the workflow reads exactly one secret, the Pulumi access token", () => {
+        const names = [...read(".github/workflows/pulumi.yml").matchAll(/secrets\.([A-Za-z0-9_]+)/g)].map((m) => m[1]);
+        expect([...new Set(names)]).to.deep.equal(["PULUMI_ACCESS_TOKEN"]);
+    });
+});
+
+describe("operations: the offline plan and ESC", () => {
+    /** A throw-away project: Pulumi.yaml, one stack file and the given ESC definitions. */
+    function project(stackFile: object, environments: Record<string, object>): string {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-esc-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify({ name: "lakehouse", runtime: "nodejs", config: { catalog: { type: "string", default: "lakehouse" } } }));
+        fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), YAML.stringify(stackFile));
+        fs.mkdirSync(path.join(dir, "esc"));
+        for (const [file, doc] of Object.entries(environments)) fs.writeFileSync(path.join(dir, "esc", file), YAML.stringify(doc));
+        return dir;
+    }
+
+    it("sees everything of the real dev and prod stacks: no value hidden in ESC, none contradicted", () => {
+        for (const stack of ["dev", "prod"]) expect(stackConfigNotes(root, stack), stack).to.deep.equal([]);
+    });
+
+    it("applies an environment's literal pulumiConfig below the stack file's own values", () => {
+        const dir = project(
+            { environment: ["lakehouse/dev"], config: { "lakehouse:catalog": "from_stack" } },
+            { "lakehouse-dev.yaml": { values: { pulumiConfig: { "azure-native:location": "northeurope", catalog: "from_env" } } } },
+        );
+        const config = stackConfig(dir, "dev", []);
+        expect(config["azure-native:location"]).to.equal("northeurope");
+        expect(config["lakehouse:catalog"]).to.equal("from_stack");
+        expect(stackConfigNotes(dir, "dev")).to.deep.equal([
+            'lakehouse:catalog: Pulumi.dev.yaml sets "from_stack", which wins over "from_env" from environment lakehouse/dev',
+        ]);
+    });
+
+    it("reports, rather than ignores, values computed when ESC opens the environment and environments it cannot read", () => {
+        const dir = project(
+            { environment: ["myorg/lakehouse/dev", "shared/network"], config: {} },
+            {
+                "lakehouse-dev.yaml": {
+                    values: {
+                        region: "westeurope",
+                        pulumiConfig: { "azure-native:location": "${region}", "lakehouse:catalog": { "fn::secret": "hidden" } },
+                    },
+                },
+            },
+        );
+        const notes = stackConfigNotes(dir, "dev");
+        expect(notes).to.have.length(3);
+        expect(notes[0]).to.match(/^azure-native:location comes from environment myorg\/lakehouse\/dev \(esc\/lakehouse-dev\.yaml\)/);
+        expect(notes[1]).to.match(/^lakehouse:catalog comes from environment myorg\/lakehouse\/dev/);
+        expect(notes[2]).to.equal("environment shared/network has no local definition (esc/shared-network.yaml): its pulumiConfig values are not in this plan");
+        expect(stackConfig(dir, "dev", [])).to.not.have.property("azure-native:location");
+    });
+
+    it("follows the imports of a local definition", () => {
+        const dir = project(
+            { environment: ["lakehouse/dev"] },
+            {
+                "lakehouse-dev.yaml": { imports: ["lakehouse/base"], values: { pulumiConfig: { catalog: "dev_catalog" } } },
+                "lakehouse-base.yaml": { values: { pulumiConfig: { "azure-native:location": "swedencentral", catalog: "base_catalog" } } },
+            },
+        );
+        const config = stackConfig(dir, "dev", []);
+        expect(config["azure-native:location"]).to.equal("swedencentral");
+        expect(config["lakehouse:catalog"]).to.equal("dev_catalog");
+    });
+});
