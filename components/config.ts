@@ -57,7 +57,7 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
     const platform = parsePlatform(check, raw, location, context);
     const principals = parsePrincipals(check, raw);
     const catalog = parseCatalog(check, raw, platform);
-    const serving = parseServing(check, raw, platform);
+    const serving = parseServing(check, raw, platform, principals);
     const grants = parseGrants(check, raw, principals, catalog, serving);
     check.done();
     return deepFreeze({ ...platform, principals, catalog, grants, serving });
