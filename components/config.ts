@@ -6,6 +6,7 @@
  * once with the key, the bad value and what is allowed (`ConfigError`).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ADOPT_DEFAULTS, ADOPT_KEYS, AdoptSettings, adoptedNames, parseAdopt } from "./settings/adopt";
 import { CATALOG_DEFAULTS, CATALOG_KEYS, CatalogSettings, parseCatalog } from "./settings/catalog";
 import { GRANTS_DEFAULTS, GRANTS_KEYS, GrantMatrix, parseGrants } from "./settings/grants";
 import { DeclaredPrincipal, PRINCIPALS_DEFAULTS, PRINCIPALS_KEYS, parsePrincipals } from "./settings/principals";
@@ -15,6 +16,8 @@ import { Checker, NAMESPACE, PlainObject, deepFreeze } from "./settings/validate
 
 /** The resolved configuration of one stack. */
 export interface LakehouseConfig extends PlatformSettings {
+    /** `lakehouse:adopt`: existing resources imported instead of created (their names are in `names`). */
+    adopt: AdoptSettings;
     /** Declared roles → principals (the platform roles `pipeline` and `app` are implicit). */
     principals: Record<string, DeclaredPrincipal>;
     catalog: CatalogSettings;
@@ -24,10 +27,11 @@ export interface LakehouseConfig extends PlatformSettings {
 }
 
 /** Every `lakehouse:` key the program reads. `Pulumi.yaml` declares exactly these (tested). */
-export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...GRANTS_KEYS, ...SERVING_KEYS];
+export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...GRANTS_KEYS, ...SERVING_KEYS, ...ADOPT_KEYS];
 
 /** The default of every key, as `Pulumi.yaml` declares it (tested). */
 export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
+    adopt: ADOPT_DEFAULTS,
     ...PLATFORM_DEFAULTS,
     principals: PRINCIPALS_DEFAULTS,
     ...CATALOG_DEFAULTS,
@@ -58,9 +62,10 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
     const principals = parsePrincipals(check, raw);
     const catalog = parseCatalog(check, raw, platform);
     const serving = parseServing(check, raw, platform, principals);
+    const adopt = parseAdopt(check, raw, platform, serving);
     const grants = parseGrants(check, raw, principals, catalog, serving);
     check.done();
-    return deepFreeze({ ...platform, principals, catalog, grants, serving });
+    return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving });
 }
 
 /** Parses one raw config string the way `Config.getObject` does: JSON when it is JSON. */

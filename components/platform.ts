@@ -27,6 +27,7 @@ export function buildPlatform(config: LakehouseConfig) {
         resourceGroupName: storage.resourceGroupName,
         workspaceName: names.workspace,
         managedResourceGroupName: names.managedResourceGroup,
+        adopt: { resourceGroupId: config.adopt.resourceGroup?.id, account: config.adopt.storageAccount },
         network: config.network,
         tags: config.tags,
     });
@@ -36,6 +37,10 @@ export function buildPlatform(config: LakehouseConfig) {
         storageAccountId: storage.accountId,
         secretScopeName: names.secretScope,
         rotation: config.secretRotation,
+        adopt:
+            config.adopt.workspace && config.adopt.managedResourceGroup
+                ? { id: config.adopt.workspace.id, managedResourceGroupId: config.adopt.managedResourceGroup.id }
+                : undefined,
         provider: workspace.provider,
     });
 

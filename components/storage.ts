@@ -4,6 +4,7 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { STORAGE_SUFFIX_LENGTH } from "./naming";
+import { adoptOptions } from "./settings/adopt";
 import { NetworkSettings, StorageSettings } from "./settings/platform";
 import { BUILTIN_ROLES, azureRoleAssignment } from "./rbac";
 
@@ -29,6 +30,16 @@ export interface LakehouseStorageArgs {
     protectData: boolean;
     /** Tags for every Azure resource. */
     tags: Record<string, string>;
+    /**
+     * Existing resources to import instead of create (`lakehouse:adopt`), always protected. An adopted
+     * account keeps its name: no random suffix is generated for it.
+     */
+    adopt?: {
+        /** ARM id of the resource group (its name is `resourceGroupName`). */
+        resourceGroupId?: string;
+        /** ARM id and name of the storage account. */
+        account?: { id: string; name: string };
+    };
 }
 
 /**
@@ -59,7 +70,7 @@ export class LakehouseStorage extends pulumi.ComponentResource {
         const group = new resources.ResourceGroup(
             "resource-group",
             { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
-            parent,
+            { ...parent, ...adoptOptions(args.adopt?.resourceGroupId) },
         );
 
         const connector = new azureDatabricks.AccessConnector(
@@ -74,16 +85,24 @@ export class LakehouseStorage extends pulumi.ComponentResource {
             parent,
         );
 
-        const suffix = new random.RandomString(
-            "account-suffix",
-            { length: STORAGE_SUFFIX_LENGTH, special: false, upper: false, numeric: true, lower: true },
-            parent,
-        );
+        // An adopted account keeps its name; a new one gets a random suffix kept in state.
+        const adoptedAccount = args.adopt?.account;
+        let accountName: pulumi.Input<string>;
+        if (adoptedAccount) {
+            accountName = adoptedAccount.name;
+        } else {
+            const suffix = new random.RandomString(
+                "account-suffix",
+                { length: STORAGE_SUFFIX_LENGTH, special: false, upper: false, numeric: true, lower: true },
+                parent,
+            );
+            accountName = pulumi.interpolate`${args.accountNameStem}${suffix.result}`;
+        }
 
         const account = new storage.StorageAccount(
             "account",
             {
-                accountName: pulumi.interpolate`${args.accountNameStem}${suffix.result}`,
+                accountName,
                 resourceGroupName: group.name,
                 location: args.location,
                 kind: storage.Kind.StorageV2,
@@ -124,7 +143,7 @@ export class LakehouseStorage extends pulumi.ComponentResource {
                 },
                 tags: args.tags,
             },
-            data,
+            { ...data, ...adoptOptions(adoptedAccount?.id) },
         );
 
         new storage.BlobServiceProperties(

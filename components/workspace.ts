@@ -2,6 +2,7 @@ import * as azureDatabricks from "@pulumi/azure-native/databricks";
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { subscriptionId } from "./rbac";
+import { adoptOptions } from "./settings/adopt";
 import { NetworkSettings } from "./settings/platform";
 
 export interface DatabricksWorkspaceArgs {
@@ -17,6 +18,11 @@ export interface DatabricksWorkspaceArgs {
     network: NetworkSettings;
     /** Tags for the workspace (Azure copies them to the managed resource group). */
     tags: Record<string, string>;
+    /**
+     * An existing workspace to import instead of create (`lakehouse:adopt`), always protected, with
+     * the ARM id of its managed resource group (a different one would replace the workspace).
+     */
+    adopt?: { id: string; managedResourceGroupId: string };
 }
 
 /**
@@ -46,7 +52,8 @@ export class DatabricksWorkspace extends pulumi.ComponentResource {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
                 sku: { name: "premium" },
-                managedResourceGroupId: pulumi.interpolate`/subscriptions/${subscriptionId(this)}/resourceGroups/${args.managedResourceGroupName}`,
+                managedResourceGroupId:
+                    args.adopt?.managedResourceGroupId ?? pulumi.interpolate`/subscriptions/${subscriptionId(this)}/resourceGroups/${args.managedResourceGroupName}`,
                 publicNetworkAccess: args.network.workspacePublicNetworkAccess,
                 // Private workspaces reach the control plane over Private Link, so Azure must not add its NSG rules.
                 requiredNsgRules: privateWorkspace ? "NoAzureDatabricksRules" : "AllRules",
@@ -62,7 +69,7 @@ export class DatabricksWorkspace extends pulumi.ComponentResource {
                 },
                 tags: args.tags,
             },
-            { parent: this },
+            { parent: this, ...adoptOptions(args.adopt?.id) },
         );
 
         this.workspaceId = workspace.workspaceId;

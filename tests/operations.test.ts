@@ -8,7 +8,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { listStacks, stackConfig, stackConfigNotes } from "../tools/stack-config";
+import { resolveConfig } from "../components/config";
+import { isConfigError } from "../components/settings/validate";
+import { runProgram } from "../tools/harness";
+import { listStacks, parseOverride, stackConfig, stackConfigNotes } from "../tools/stack-config";
+import { planOf } from "./helpers";
 
 const root = path.resolve(__dirname, "..");
 const read = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
@@ -284,5 +288,131 @@ describe("operations: the offline plan and ESC", () => {
         const config = stackConfig(dir, "dev", []);
         expect(config["azure-native:location"]).to.equal("swedencentral");
         expect(config["lakehouse:catalog"]).to.equal("dev_catalog");
+    });
+});
+
+describe("operations: adopting existing resources (lakehouse:adopt)", () => {
+    const SUB = "11111111-2222-4333-8444-555555555555";
+    const RG = `/subscriptions/${SUB}/resourceGroups/rg-legacy`;
+    const ACCOUNT = `${RG}/providers/Microsoft.Storage/storageAccounts/legacylake01`;
+    const WORKSPACE = `${RG}/providers/Microsoft.Databricks/workspaces/dbw-legacy`;
+    const MANAGED = `/subscriptions/${SUB}/resourceGroups/databricks-rg-dbw-legacy-x7k2`;
+    const ALL = { resourceGroup: RG, storageAccount: ACCOUNT, workspace: WORKSPACE, managedResourceGroup: MANAGED };
+    const set = (adopt: object) => `adopt=${JSON.stringify(adopt)}`;
+    const T = {
+        group: "azure-native:resources:ResourceGroup",
+        account: "azure-native:storage:StorageAccount",
+        workspace: "azure-native:databricks:Workspace",
+        suffix: "random:index/randomString:RandomString",
+    };
+
+    const context = { project: "lakehouse", stack: "dev", now: new Date("2026-11-22T10:00:00Z") };
+    function rejectedKeys(raw: Record<string, unknown>): string[] {
+        try {
+            resolveConfig(raw, "westeurope", context);
+        } catch (err) {
+            if (isConfigError(err)) return err.keys;
+            throw err;
+        }
+        throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+    }
+    function rejection(raw: Record<string, unknown>, key: string): string {
+        try {
+            resolveConfig(raw, "westeurope", context);
+        } catch (err) {
+            if (!isConfigError(err)) throw err;
+            const issue = err.issues.find((i) => i.key === key);
+            expect(issue, `${key} in ${err.keys.join(", ")}`).to.not.equal(undefined);
+            return issue!.allowed;
+        }
+        throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+    }
+
+    it("imports nothing by default", async () => {
+        const { run } = await planOf("dev");
+        expect(run.resources.filter((r) => r.importId !== "").map((r) => r.urn)).to.deep.equal([]);
+        expect(run.resources.some((r) => r.type === T.suffix)).to.equal(true);
+    });
+
+    it("imports exactly the adopted resource group, account and workspace, by their ids, under their existing names, protected", async () => {
+        const s = await planOf("dev", set(ALL));
+        const imported = Object.fromEntries(s.run.resources.filter((r) => r.importId !== "").map((r) => [r.type, r]));
+        expect(Object.keys(imported).sort()).to.deep.equal([T.workspace, T.group, T.account].sort());
+
+        expect(imported[T.group].importId).to.equal(RG);
+        expect((imported[T.group].inputs as any).resourceGroupName).to.equal("rg-legacy");
+        expect(imported[T.account].importId).to.equal(ACCOUNT);
+        expect((imported[T.account].inputs as any).accountName).to.equal("legacylake01");
+        expect(imported[T.workspace].importId).to.equal(WORKSPACE);
+        expect((imported[T.workspace].inputs as any).workspaceName).to.equal("dbw-legacy");
+        expect((imported[T.workspace].inputs as any).managedResourceGroupId).to.equal(MANAGED);
+        // Protected even in dev, where data is not: they existed before this stack.
+        for (const r of Object.values(imported)) expect(r.protect, `${r.type} protected`).to.equal(true);
+        expect((await planOf("dev")).ofType(T.account)[0].protect).to.equal(false);
+
+        // No random suffix for an account that already has its name; everything else lands in the adopted group.
+        expect(s.ofType(T.suffix)).to.deep.equal([]);
+        const elsewhere = s.run.resources.filter((r) => typeof (r.inputs as any).resourceGroupName === "string" && (r.inputs as any).resourceGroupName !== "rg-legacy");
+        expect(elsewhere.map((r) => r.urn)).to.deep.equal([]);
+    });
+
+    it("accepts an adopted serving endpoint under the name serving.endpoints gives it", () => {
+        const config = resolveConfig(
+            { serving: { endpoints: { classifier: { name: "pneumonia-classifier-ab-test" } } }, adopt: { servingEndpoints: { classifier: "pneumonia-classifier-ab-test" } } },
+            "westeurope",
+            context,
+        );
+        expect(config.adopt.servingEndpoints).to.deep.equal({ classifier: "pneumonia-classifier-ab-test" });
+    });
+
+    it("rejects malformed ids, naming the key", () => {
+        expect(rejectedKeys({ adopt: { workspace: "dbw-legacy" } })).to.include("lakehouse:adopt.workspace");
+        expect(rejectedKeys({ adopt: { resourceGroup: `${RG}/` } })).to.deep.equal(["lakehouse:adopt.resourceGroup"]);
+        expect(rejectedKeys({ adopt: { resourceGroup: RG, storageAccount: `${RG}/providers/Microsoft.Storage/storageAccounts/Legacy_Lake` } })).to.deep.equal([
+            "lakehouse:adopt.storageAccount",
+        ]);
+        expect(rejectedKeys({ adopt: { resourceGroup: RG, storageAccount: WORKSPACE } })).to.deep.equal(["lakehouse:adopt.storageAccount"]);
+        expect(rejection({ adopt: { resourceGroup: "rg-legacy" } }, "lakehouse:adopt.resourceGroup")).to.contain("/subscriptions/<subscription id>/resourceGroups/<name>");
+    });
+
+    it("rejects unknown fields (a typo would silently create a second account)", () => {
+        expect(rejectedKeys({ adopt: { resourceGroup: RG, storageAcount: ACCOUNT } })).to.deep.equal(["lakehouse:adopt.storageAcount"]);
+    });
+
+    it("rejects resources outside the stack's one resource group and subscription", () => {
+        expect(rejection({ adopt: { storageAccount: ACCOUNT } }, "lakehouse:adopt.storageAccount")).to.contain("adopt it too: lakehouse:adopt.resourceGroup");
+        const otherSub = WORKSPACE.replace(SUB, "99999999-2222-4333-8444-555555555555");
+        expect(rejectedKeys({ adopt: { ...ALL, workspace: otherSub } })).to.include("lakehouse:adopt.workspace");
+        expect(rejection({ adopt: { ...ALL, workspace: otherSub } }, "lakehouse:adopt.workspace")).to.contain(`subscription ${SUB}`);
+    });
+
+    it("requires the workspace's managed resource group with the workspace, and only then", () => {
+        expect(rejection({ adopt: { resourceGroup: RG, workspace: WORKSPACE } }, "lakehouse:adopt.managedResourceGroup")).to.contain("would replace the workspace");
+        expect(rejectedKeys({ adopt: { resourceGroup: RG, managedResourceGroup: MANAGED } })).to.deep.equal(["lakehouse:adopt.managedResourceGroup"]);
+        expect(rejectedKeys({ adopt: { ...ALL, managedResourceGroup: RG } })).to.deep.equal(["lakehouse:adopt.managedResourceGroup"]);
+    });
+
+    it("rejects endpoints that are not configured, not enabled, or named differently from serving.endpoints", () => {
+        expect(rejection({ adopt: { servingEndpoints: { scorer: "scorer-ep" } } }, "lakehouse:adopt.servingEndpoints.scorer")).to.contain("classifier, feedback");
+        expect(rejection({ adopt: { servingEndpoints: { classifier: "pneumonia-classifier-ab-test" } } }, "lakehouse:adopt.servingEndpoints.classifier")).to.contain(
+            "set lakehouse:serving.endpoints.classifier.name to pneumonia-classifier-ab-test",
+        );
+        expect(
+            rejectedKeys({ serving: { endpoints: { feedback: { enabled: false } } }, adopt: { servingEndpoints: { feedback: "lakehouse-feedback" } } }),
+        ).to.deep.equal(["lakehouse:adopt.servingEndpoints.feedback"]);
+        expect(rejectedKeys({ adopt: { servingEndpoints: { classifier: "has spaces" } } })).to.deep.equal(["lakehouse:adopt.servingEndpoints.classifier"]);
+    });
+
+    it("fails the plan before any resource is registered", async () => {
+        const registered: string[] = [];
+        let keys: string[] = [];
+        try {
+            await runProgram({ stack: "dev", overrides: [parseOverride(set({ workspace: WORKSPACE }))], onRegister: (urn) => registered.push(urn) });
+        } catch (err) {
+            if (!isConfigError(err)) throw err;
+            keys = err.keys;
+        }
+        expect(keys).to.include.members(["lakehouse:adopt.workspace", "lakehouse:adopt.managedResourceGroup"]);
+        expect(registered.filter((u) => !u.includes("::pulumi:pulumi:Stack::"))).to.deep.equal([]);
     });
 });
