@@ -1,5 +1,7 @@
 import { LakehouseConfig } from "./config";
 import { PlatformIdentity } from "./identity";
+import { ModelServing } from "./serving";
+import { QueryPrincipal } from "./serving-spec";
 import { LakehouseStorage } from "./storage";
 import { DatabricksWorkspace } from "./workspace";
 
@@ -44,6 +46,23 @@ export function buildPlatform(config: LakehouseConfig) {
         provider: workspace.provider,
     });
 
+    // Model serving. TEMPORARY: catalog, gold schema and model names are derived from config until
+    // the UnityCatalog component is wired here; then pass catalog.catalogName,
+    // catalog.schemaNames.gold and catalog.modelNames so the endpoints depend on what they serve.
+    const gold = config.catalog.schemas.gold;
+    const servingPrincipals: Record<string, QueryPrincipal> = { pipeline: { kind: "servicePrincipal", name: identity.applicationId } };
+    for (const [role, principal] of Object.entries(config.principals)) servingPrincipals[role] = principal;
+    const serving = new ModelServing("serving", {
+        endpoints: config.serving.endpoints,
+        catalogName: config.catalog.name,
+        servingSchemaName: gold,
+        modelNames: Object.fromEntries(config.serving.registeredModels.map((m) => [m, `${config.catalog.name}.${gold}.${m}`])),
+        principals: servingPrincipals,
+        workspaceUrl: workspace.url,
+        tags: config.tags,
+        provider: workspace.provider,
+    });
+
     return {
         resourceGroup: storage.resourceGroupName,
         storageAccount: storage.accountName,
@@ -52,5 +71,7 @@ export function buildPlatform(config: LakehouseConfig) {
         pipelineApplicationId: identity.applicationId,
         secretScope: identity.secretScope,
         pipelineSecretExpiresOn: config.secretRotation.endDate,
+        servingEndpoints: serving.endpointNames,
+        servingInvocationUrls: serving.invocationUrls,
     };
 }

@@ -49,6 +49,12 @@ export interface ProgramRun {
     outputs: Record<string, unknown>;
     /** The config the program saw, `namespace:key` → value. */
     config: Record<string, unknown>;
+    /**
+     * What the program logged through `pulumi.log` (`info: …`, `warning: …`), in order. Without an
+     * engine Pulumi prints these to the console; the harness keeps them here instead, so the plan's
+     * `--json` stdout stays one document.
+     */
+    diagnostics: string[];
 }
 
 export interface RunOptions {
@@ -109,6 +115,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
             return { objectId: fakeGuid(`sp-${name}`) };
         case "azuread:index/applicationPassword:ApplicationPassword":
             return { value: `mock-password-${name}`, keyId: fakeGuid(`key-${name}`) };
+        case "databricks:index/modelServing:ModelServing":
+            return { servingEndpointId: fakeGuid(`endpoint-${name}`).replace(/-/g, "").slice(0, 32), endpointUrl: `/serving-endpoints/${inputs.name}/invocations` };
         case "random:index/randomString:RandomString":
             return { result: "a1b2c3".slice(0, inputs.length ?? 6) };
         default:
@@ -227,10 +235,26 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
         registerOutputs(req, callback);
     };
 
-    forgetProgramModules();
-    const program: () => Promise<Record<string, unknown>> = require(options.program ?? path.join(ROOT, "index"));
-    await pulumi.runtime.runInPulumiStack(program);
-    await settings.waitForRPCs();
+    // pulumi.log without an engine writes "<severity>: [runtime] <message>" to the console: keep those.
+    const diagnostics: string[] = [];
+    const original = { log: console.log, warn: console.warn };
+    const capture = (write: (...args: unknown[]) => void) => (...args: unknown[]) => {
+        const text = args.map(String).join(" ");
+        const m = /^(debug|info|warning|error): \[runtime\] ([\s\S]*)$/.exec(text);
+        if (m) diagnostics.push(`${m[1]}: ${m[2]}`);
+        else write(...args);
+    };
+    console.log = capture(original.log);
+    console.warn = capture(original.warn);
+    try {
+        forgetProgramModules();
+        const program: () => Promise<Record<string, unknown>> = require(options.program ?? path.join(ROOT, "index"));
+        await pulumi.runtime.runInPulumiStack(program);
+        await settings.waitForRPCs();
+    } finally {
+        console.log = original.log;
+        console.warn = original.warn;
+    }
     if (duplicates.length > 0) throw new DuplicateUrnError(duplicates);
-    return { stack, project, resources: [...seen.values()], outputs: stackOutputs, config };
+    return { stack, project, resources: [...seen.values()], outputs: stackOutputs, config, diagnostics };
 }

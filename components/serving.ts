@@ -1,0 +1,96 @@
+import * as databricks from "@pulumi/databricks";
+import * as pulumi from "@pulumi/pulumi";
+import { QueryPrincipal, accessControls, aiGateway, deploymentNotice, endpointTags, invocationUrl, servedEntities, trafficRoutes } from "./serving-spec";
+import { EndpointSettings } from "./settings/serving";
+
+export interface ModelServingArgs {
+    /**
+     * The endpoints from `lakehouse:serving` (`config.serving.endpoints`). Enabled ones are created;
+     * disabled ones are only announced (their models are not registered yet).
+     */
+    endpoints: readonly EndpointSettings[];
+    /** Catalog that holds the served models and the inference tables. */
+    catalogName: pulumi.Input<string>;
+    /** The gold schema (`<schema>_gold`): inference tables land here, one prefix per endpoint. */
+    servingSchemaName: pulumi.Input<string>;
+    /** Registered model name (as in config) → full UC name `<catalog>.<schema>.<model>`. */
+    modelNames: Record<string, pulumi.Input<string>>;
+    /**
+     * Role → principal for every role an endpoint's `consumers` may name (declared roles and the
+     * pipeline service principal). The app's CAN_QUERY comes from the app's own resources block.
+     */
+    principals: Record<string, QueryPrincipal>;
+    /** `https://<workspace host>`: the base of the invocation URLs. */
+    workspaceUrl: pulumi.Input<string>;
+    /** Tags for every endpoint (Databricks copies them to billing logs). */
+    tags: Record<string, string>;
+    /** The workspace's Databricks provider. */
+    provider: databricks.Provider;
+}
+
+/**
+ * Model serving endpoints from config: the A/B endpoint (champion and challenger served entities,
+ * UC models at pinned versions, traffic split by entity name) and the feedback endpoint, each with
+ * the AI gateway (usage tracking, inference tables in the gold schema, rate limits) and CAN_QUERY
+ * for the configured consumer roles only.
+ */
+export class ModelServing extends pulumi.ComponentResource {
+    /** Endpoint key → Databricks endpoint name, for every enabled endpoint. */
+    readonly endpointNames: Record<string, pulumi.Output<string>>;
+    /** Endpoint key → `https://<workspace>/serving-endpoints/<name>/invocations`. */
+    readonly invocationUrls: Record<string, pulumi.Output<string>>;
+    /** Endpoint key → serving endpoint id (what workspace ACLs reference). */
+    readonly servingEndpointIds: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: ModelServingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lakehouse:serving:ModelServing", name, {}, opts);
+        const inWorkspace = { parent: this, provider: args.provider };
+        const tags = endpointTags(args.tags);
+        this.endpointNames = {};
+        this.invocationUrls = {};
+        this.servingEndpointIds = {};
+
+        for (const endpoint of args.endpoints) {
+            this.announce(endpoint, args.modelNames);
+            if (!endpoint.enabled) continue;
+
+            const served = new databricks.ModelServing(
+                endpoint.key,
+                {
+                    name: endpoint.name,
+                    config: {
+                        servedEntities: servedEntities(endpoint, args.modelNames),
+                        trafficConfig: { routes: trafficRoutes(endpoint) },
+                    },
+                    aiGateway: aiGateway(endpoint, args.catalogName, args.servingSchemaName),
+                    tags,
+                },
+                inWorkspace,
+            );
+
+            if (endpoint.consumers.length > 0) {
+                // Authoritative for the endpoint's ACL; CAN_QUERY only, never CAN_MANAGE or CAN_VIEW.
+                new databricks.Permissions(
+                    `${endpoint.key}-query`,
+                    { servingEndpointId: served.servingEndpointId, accessControls: accessControls(endpoint.consumers, args.principals) },
+                    inWorkspace,
+                );
+            }
+
+            this.endpointNames[endpoint.key] = served.name;
+            this.invocationUrls[endpoint.key] = pulumi.all([args.workspaceUrl, served.name]).apply(([url, n]) => invocationUrl(url, n));
+            this.servingEndpointIds[endpoint.key] = served.servingEndpointId;
+        }
+        this.registerOutputs({ endpointNames: this.endpointNames, invocationUrls: this.invocationUrls });
+    }
+
+    /** Says which model versions an endpoint expects (or what enabling it needs), once the full names are known. */
+    private announce(endpoint: EndpointSettings, modelNames: Record<string, pulumi.Input<string>>): void {
+        const models = [...new Set(endpoint.entities.map((e) => e.model))];
+        pulumi.all(models.map((m) => modelNames[m] ?? m)).apply((full) => {
+            const names: Record<string, string> = {};
+            models.forEach((m, i) => (names[m] = full[i]));
+            void pulumi.log.info(deploymentNotice(endpoint, names), this);
+        });
+    }
+}
