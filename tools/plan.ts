@@ -3,6 +3,11 @@
  * what `pulumi preview` would create, with the policy verdicts. No cloud account, no Pulumi CLI.
  *
  *   npm run plan -- [--stack dev] [--set path=value ...] [--json]
+ *   npm run plan -- --stack prod --diff-set serving.traffic.challenger=50 --diff-set serving.traffic.champion=50
+ *
+ * With `--diff-set` (repeatable) it plans the stack as it is and again with those overrides, and
+ * prints the blast radius of that `pulumi config set`: which resources' inputs change, field by
+ * field, and whether any change replaces a resource (`tools/diff.ts`, `tools/replacement.ts`).
  *
  * Exit status: 0 plan ok · 1 config rejected (stderr names the key) · 2 a mandatory policy violated
  * (the report is still printed) · 3 the program failed for another reason (e.g. duplicate URNs).
@@ -10,6 +15,7 @@
 import { allPolicies } from "../policies/rules";
 import { PolicyReport, hasMandatoryViolation, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { isConfigError } from "../components/settings/validate";
+import { PlanDiff, diffPlans, renderDiff } from "./diff";
 import { PlannedResource, ProgramRun, ROOT, runProgram } from "./harness";
 import { ConfigOverride, StackConfigError, parseOverride, stackConfigNotes } from "./stack-config";
 
@@ -17,6 +23,8 @@ export interface PlanOptions {
     stack: string;
     overrides: ConfigOverride[];
     json: boolean;
+    /** `--diff-set` overrides: when present, print the diff between the plan without and with them. */
+    diffSets: ConfigOverride[];
 }
 
 /** The JSON document of the plan (the contract in DESIGN.md). */
@@ -31,7 +39,7 @@ export interface PlanDocument {
 export const EXIT = { ok: 0, configRejected: 1, mandatoryViolation: 2, programFailed: 3 } as const;
 
 export function parseArgs(argv: string[]): PlanOptions {
-    const options: PlanOptions = { stack: "dev", overrides: [], json: false };
+    const options: PlanOptions = { stack: "dev", overrides: [], json: false, diffSets: [] };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -44,7 +52,9 @@ export function parseArgs(argv: string[]): PlanOptions {
         else if (arg === "--set") options.overrides.push(parseOverride(value()));
         else if (arg.startsWith("--set=")) options.overrides.push(parseOverride(arg.slice("--set=".length)));
         else if (arg === "--json") options.json = true;
-        else throw new StackConfigError(`unknown option ${arg} (options: --stack NAME, --set path=value, --json)`);
+        else if (arg === "--diff-set") options.diffSets.push(parseOverride(value()));
+        else if (arg.startsWith("--diff-set=")) options.diffSets.push(parseOverride(arg.slice("--diff-set=".length)));
+        else throw new StackConfigError(`unknown option ${arg} (options: --stack NAME, --set path=value, --diff-set path=value, --json)`);
     }
     return options;
 }
@@ -70,6 +80,32 @@ export async function plan(stack: string, overrides: ConfigOverride[] = []): Pro
         policies,
     };
     return { run, document };
+}
+
+/** The JSON document of `--diff-set` mode: the diff, and the policy verdicts of the changed stack. */
+export interface DiffDocument {
+    stack: string;
+    project: string;
+    /** `--set` overrides applied to both plans. */
+    overrides: ConfigOverride[];
+    /** The overrides whose blast radius this is. */
+    diffSets: ConfigOverride[];
+    diff: PlanDiff;
+    policies: PolicyReport;
+}
+
+/** Plans the stack without and with `diffSets` and compares the two (config errors of either throw). */
+export async function planDiff(stack: string, overrides: ConfigOverride[], diffSets: ConfigOverride[]): Promise<DiffDocument> {
+    const before = await plan(stack, overrides);
+    const after = await plan(stack, [...overrides, ...diffSets]);
+    return {
+        stack: after.document.stack,
+        project: after.document.project,
+        overrides,
+        diffSets,
+        diff: diffPlans(before.document.resources, after.document.resources),
+        policies: after.document.policies,
+    };
 }
 
 /** A short one-line summary of a resource's inputs for the text report. */
@@ -124,7 +160,16 @@ async function main(): Promise<number> {
         // A missing stack file is reported by the plan itself.
     }
     try {
-        const { document } = await plan(options.stack, options.overrides);
+        if (options.diffSets.length > 0) {
+            const doc = await planDiff(options.stack, options.overrides, options.diffSets);
+            const title = `Blast radius on stack ${doc.stack} of ${doc.diffSets.map((o) => `pulumi config set --path ${o.path} ${o.value}`).join(" + ")}:`;
+            process.stdout.write(options.json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderDiff(doc.diff, title)}\n`);
+            return hasMandatoryViolation(doc.policies) ? EXIT.mandatoryViolation : EXIT.ok;
+        }
+        const { run, document } = await plan(options.stack, options.overrides);
+        // What the program logged (pulumi.log): in the report, or on stderr so --json stays one document.
+        if (options.json) for (const d of run.diagnostics) process.stderr.write(`${d}\n`);
+        else if (run.diagnostics.length > 0) process.stdout.write(`Diagnostics:\n${run.diagnostics.map((d) => `  ${d}`).join("\n")}\n\n`);
         process.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : `${renderText(document)}\n`);
         return hasMandatoryViolation(document.policies) ? EXIT.mandatoryViolation : EXIT.ok;
     } catch (err) {
