@@ -10,6 +10,7 @@ import { ADOPT_DEFAULTS, ADOPT_KEYS, AdoptSettings, adoptedNames, parseAdopt } f
 import { CATALOG_DEFAULTS, CATALOG_KEYS, CatalogSettings, parseCatalog } from "./settings/catalog";
 import { GRANTS_DEFAULTS, GRANTS_KEYS, GrantMatrix, parseGrants } from "./settings/grants";
 import { DeclaredPrincipal, PRINCIPALS_DEFAULTS, PRINCIPALS_KEYS, parsePrincipals } from "./settings/principals";
+import { PIPELINES_DEFAULTS, PIPELINES_KEYS, PipelinesSettings, parsePipelines } from "./settings/pipelines";
 import { PLATFORM_DEFAULTS, PLATFORM_KEYS, PlatformSettings, parsePlatform } from "./settings/platform";
 import { SERVING_DEFAULTS, SERVING_KEYS, ServingSettings, parseServing } from "./settings/serving";
 import { Checker, NAMESPACE, PlainObject, deepFreeze } from "./settings/validate";
@@ -24,10 +25,12 @@ export interface LakehouseConfig extends PlatformSettings {
     /** `lakehouse:grants`: role → securable → privileges, resolved to concrete securables. */
     grants: GrantMatrix;
     serving: ServingSettings;
+    /** Warehouse, Lakeflow pipeline, full-run job, cluster policy and their permissions. */
+    pipelines: PipelinesSettings;
 }
 
 /** Every `lakehouse:` key the program reads. `Pulumi.yaml` declares exactly these (tested). */
-export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...GRANTS_KEYS, ...SERVING_KEYS, ...ADOPT_KEYS];
+export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...GRANTS_KEYS, ...SERVING_KEYS, ...PIPELINES_KEYS, ...ADOPT_KEYS];
 
 /** The default of every key, as `Pulumi.yaml` declares it (tested). */
 export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
@@ -37,6 +40,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
     ...CATALOG_DEFAULTS,
     grants: GRANTS_DEFAULTS,
     serving: SERVING_DEFAULTS,
+    pipelines: PIPELINES_DEFAULTS,
 };
 
 /** Provider config the program reads from other namespaces. */
@@ -63,9 +67,10 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
     const catalog = parseCatalog(check, raw, platform);
     const serving = parseServing(check, raw, platform, principals);
     const adopt = parseAdopt(check, raw, platform, serving);
+    const pipelines = parsePipelines(check, raw, platform, principals);
     const grants = parseGrants(check, raw, principals, catalog, serving);
     check.done();
-    return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving });
+    return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving, pipelines });
 }
 
 /** Parses one raw config string the way `Config.getObject` does: JSON when it is JSON. */

@@ -1,0 +1,145 @@
+/**
+ * Databricks workspace access: object permission levels that exist for the object, no management
+ * rights to everyone-groups or to anyone but the admins, least-privilege secret ACLs, and no
+ * secret scope that hands MANAGE to all users.
+ */
+import * as databricks from "@pulumi/databricks";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { BROAD_GROUPS, PERMISSION_LEVELS, PermissionObject } from "../../components/privileges";
+import { PERMISSION_OBJECT_FIELDS, permissionEntries } from "./access-model";
+import { PrincipalDirectory, Subject, describeSubject, matchesAny, selectorRoles } from "./principals";
+import { TYPES, knownString, list, names, ofType, read, stringListSchema } from "./util";
+
+const MANAGE_LEVELS = ["CAN_MANAGE", "IS_OWNER"];
+
+const ADMINS = stringListSchema('Principals allowed to manage: group names, application ids, user e-mails, or "role:<role>".', []);
+const BROAD = stringListSchema("Group names that mean everyone.", BROAD_GROUPS);
+
+function objectOf(props: Record<string, unknown>): PermissionObject | undefined {
+    for (const [field, kind] of PERMISSION_OBJECT_FIELDS) {
+        const value = read(() => props[field]);
+        if (value !== undefined && value !== null && value !== "") return kind;
+    }
+    return undefined;
+}
+
+export const permissionsLevelValid: ResourceValidationPolicy = {
+    name: "permissions-level-valid-for-object",
+    description: `Every access control of a databricks.Permissions uses a level that exists for its object (${Object.entries(PERMISSION_LEVELS)
+        .map(([k, v]) => `${k}: ${v.join("/")}`)
+        .join("; ")}).`,
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(databricks.Permissions, (permissions, _args, report) => {
+        const object = objectOf(permissions as Record<string, unknown>);
+        if (!object) return;
+        const valid: readonly string[] = PERMISSION_LEVELS[object];
+        for (const control of list<Record<string, unknown>>(() => permissions.accessControls)) {
+            const level = knownString(() => control.permissionLevel);
+            if (level !== undefined && !valid.includes(level)) report(`${level} is not a permission level of a ${object} (valid: ${valid.join(", ")}).`);
+        }
+    }),
+};
+
+export const permissionsNoBroadManage: ResourceValidationPolicy = {
+    name: "permissions-no-manage-to-everyone",
+    description: "No workspace object gives CAN_MANAGE or IS_OWNER to a group that means everyone (users, account users): anyone could change its permissions, code or configuration.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { broadGroups: BROAD } },
+    validateResource: validateResourceOfType(databricks.Permissions, (permissions, args, report) => {
+        const { broadGroups } = args.getConfig<{ broadGroups: string[] }>();
+        for (const control of list<Record<string, unknown>>(() => permissions.accessControls)) {
+            const group = knownString(() => control.groupName);
+            const level = knownString(() => control.permissionLevel);
+            if (group !== undefined && level !== undefined && MANAGE_LEVELS.includes(level) && broadGroups.map((g) => g.toLowerCase()).includes(group.toLowerCase())) {
+                report(`gives ${level} to "${group}" (everyone); give it to an admin group.`);
+            }
+        }
+    }),
+};
+
+/** The job or pipeline a `Permissions` resource is for (its dependency of that type), if in the stack. */
+function targetOf(permissions: PolicyResource, object: PermissionObject | undefined): PolicyResource | undefined {
+    const type = object === "job" ? TYPES.job : object === "pipeline" ? TYPES.pipeline : undefined;
+    if (!type) return undefined;
+    const field = object === "job" ? "jobId" : "pipelineId";
+    const fieldDeps = permissions.propertyDependencies?.[field];
+    const deps = (fieldDeps && fieldDeps.length > 0 ? fieldDeps : permissions.dependencies ?? []).filter((d) => d.type === type);
+    return deps.length === 1 ? deps[0] : undefined;
+}
+
+/** True when `subject` is the service principal `target` (a job or pipeline) runs as. */
+function runsAs(directory: PrincipalDirectory, target: PolicyResource | undefined, subject: Subject): boolean {
+    if (!target) return false;
+    const runAs = directory.subjectOf(read(() => (target.props.runAs as { servicePrincipalName?: string } | undefined)?.servicePrincipalName), target, "runAs");
+    if (runAs.principal !== undefined && subject.principal !== undefined) return runAs.principal.toLowerCase() === subject.principal.toLowerCase();
+    return runAs.role !== undefined && runAs.role === subject.role;
+}
+
+export const permissionsManageAdminsOnly: StackValidationPolicy = {
+    name: "permissions-manage-admins-only",
+    description:
+        "CAN_MANAGE and IS_OWNER on warehouses, jobs, pipelines, clusters, serving endpoints and apps go only to allow-listed admins; everyone else gets use, run, query or view levels. One exception: a job or pipeline may be owned by the service principal it runs as (a Lakeflow pipeline runs as its owner).",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { admins: ADMINS } },
+    validateStack: (args, report) => {
+        const { admins } = args.getConfig<{ admins: string[] }>();
+        const directory = new PrincipalDirectory(args.resources, selectorRoles(admins));
+        for (const e of permissionEntries(args.resources, directory)) {
+            if (!MANAGE_LEVELS.includes(e.level) || matchesAny(admins, e.subject)) continue;
+            if (e.level === "IS_OWNER" && e.principalKind === "servicePrincipal" && runsAs(directory, targetOf(e.resource, e.object), e.subject)) continue;
+            report(`gives ${e.level} on its ${e.object ?? "object"} to ${describeSubject(e.subject)}, not an allow-listed admin (config "admins": ${names(admins)}).`, e.resource.urn);
+        }
+    },
+};
+
+export const secretAclNoBroadGroups: ResourceValidationPolicy = {
+    name: "secret-acl-no-everyone",
+    description: "No secret scope ACL names a group that means everyone (users, account users): every user could read (or change) the platform's credentials.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { broadGroups: BROAD } },
+    validateResource: validateResourceOfType(databricks.SecretAcl, (acl, args, report) => {
+        const { broadGroups } = args.getConfig<{ broadGroups: string[] }>();
+        const principal = knownString(() => acl.principal);
+        if (principal !== undefined && broadGroups.map((g) => g.toLowerCase()).includes(principal.toLowerCase())) {
+            report(`gives ${knownString(() => acl.permission) ?? "access"} on the scope to "${principal}" (everyone).`);
+        }
+    }),
+};
+
+export const secretAclWriteAdminsOnly: StackValidationPolicy = {
+    name: "secret-acl-read-only-except-admins",
+    description: "Secret scope ACLs give READ only; WRITE and MANAGE (change secrets, change the ACL) go to allow-listed admins alone.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { admins: ADMINS } },
+    validateStack: (args, report) => {
+        const { admins } = args.getConfig<{ admins: string[] }>();
+        const directory = new PrincipalDirectory(args.resources, selectorRoles(admins));
+        for (const acl of ofType(args.resources, TYPES.secretAcl)) {
+            const permission = knownString(() => acl.props.permission);
+            if (permission === undefined || permission.toUpperCase() === "READ") continue;
+            const subject = directory.subjectOf(read(() => acl.props.principal as string | undefined), acl, "principal");
+            if (!matchesAny(admins, subject)) {
+                report(`gives ${permission} on secret scope ${knownString(() => acl.props.scope) ?? ""} to ${describeSubject(subject)}, not an allow-listed admin (config "admins": ${names(admins)}).`, acl.urn);
+            }
+        }
+    },
+};
+
+export const secretScopeNoInitialManage: ResourceValidationPolicy = {
+    name: "secret-scope-no-initial-manage-principal",
+    description: 'Secret scopes leave initialManagePrincipal unset: its only accepted value, "users", gives every workspace user MANAGE on the scope.',
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(databricks.SecretScope, (scope, _args, report) => {
+        const principal = read(() => scope.initialManagePrincipal);
+        if (principal !== undefined && principal !== null && principal !== "") report(`initialManagePrincipal is "${String(principal)}"; leave it unset and grant READ with a SecretAcl.`);
+    }),
+};
+
+export const databricksAccessPolicies = [
+    permissionsLevelValid,
+    permissionsNoBroadManage,
+    permissionsManageAdminsOnly,
+    secretAclNoBroadGroups,
+    secretAclWriteAdminsOnly,
+    secretScopeNoInitialManage,
+];

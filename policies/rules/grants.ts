@@ -1,0 +1,294 @@
+/**
+ * Unity Catalog grants: no escalation or exfiltration privileges outside the admins, "everyone"
+ * groups limited to discovery, privileges valid on their securable, writes only by writers, one
+ * authority per securable, and the stack-wide least-privilege check of every principal's
+ * effective privileges against its allowance. No public rule set checks any of this.
+ */
+import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { ALL_PRIVILEGE_NAMES, BROAD_GROUPS, BROAD_GROUP_ALLOWANCE, PRIVILEGES, RISKY_PRIVILEGES, WRITE_PRIVILEGES } from "../../components/privileges";
+import { EffectivePrivilege, GrantEntry, effectivePrivileges, grantEntries, isKnownSecurable, kindWord, permissionEntries } from "./access-model";
+import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { PrincipalDirectory, Subject, describeSubject, matchesAny, selectorRoles, subjectKey } from "./principals";
+import { UNKNOWN, names, stringListSchema } from "./util";
+
+/** Grant entries of the stack with subjects resolved for the roles `selectors` name. */
+function entriesFor(args: StackValidationArgs, selectors: Iterable<string>): GrantEntry[] {
+    return grantEntries(args.resources, new PrincipalDirectory(args.resources, selectorRoles(selectors)));
+}
+
+function where(entry: GrantEntry): string {
+    const name = entry.name === UNKNOWN ? "(name not known yet)" : entry.name;
+    const how = entry.source === "owner" ? "owns" : "is granted";
+    return `${how} ${kindWord(entry.kind)} ${name}`;
+}
+
+const ADMINS_SCHEMA = stringListSchema(
+    'Principals allowed to hold these privileges: group names, service principal application ids, or "role:<role>" for a principal the program creates (see README).',
+    [],
+);
+
+export const ucNoRiskyPrivileges: StackValidationPolicy = {
+    name: "uc-no-risky-privileges",
+    description:
+        "No one but the allow-listed admins holds ALL_PRIVILEGES, MANAGE, EXTERNAL_USE_SCHEMA or EXTERNAL_USE_LOCATION on a Unity Catalog securable, or owns one (ownership implies all privileges): these allow privilege escalation and data exfiltration.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { admins: ADMINS_SCHEMA } },
+    validateStack: (args, report) => {
+        const { admins } = args.getConfig<{ admins: string[] }>();
+        for (const e of entriesFor(args, admins)) {
+            if (matchesAny(admins, e.subject)) continue;
+            const risky = e.privileges.filter((p) => (RISKY_PRIVILEGES as readonly string[]).includes(p));
+            if (risky.length === 0) continue;
+            const what = e.source === "owner" ? "ownership (all privileges)" : names(risky);
+            report(`${describeSubject(e.subject)} ${where(e)} with ${what}, and is not an allow-listed admin (config "admins": ${names(admins)}).`, e.resource.urn);
+        }
+    },
+};
+
+export const ucBroadGroupsDiscoveryOnly: StackValidationPolicy = {
+    name: "uc-broad-groups-discovery-only",
+    description: `The groups that mean "everyone" (account users, users) get at most ${BROAD_GROUP_ALLOWANCE.join(", ")}: they may find and traverse catalogs and schemas, never read, write or own data.`,
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            broadGroups: stringListSchema("Group names that mean everyone in the account or workspace.", BROAD_GROUPS),
+            allowed: stringListSchema("The most those groups may hold.", BROAD_GROUP_ALLOWANCE),
+        },
+    },
+    validateStack: (args, report) => {
+        const { broadGroups, allowed } = args.getConfig<{ broadGroups: string[]; allowed: string[] }>();
+        for (const e of entriesFor(args, [])) {
+            if (!matchesAny(broadGroups, e.subject)) continue;
+            const extra = e.privileges.filter((p) => !allowed.includes(p));
+            if (extra.length > 0) {
+                report(`${describeSubject(e.subject)} ${where(e)} with ${e.source === "owner" ? "ownership" : names(extra)}; everyone-groups get at most ${names(allowed)}.`, e.resource.urn);
+            }
+        }
+    },
+};
+
+export const ucPrivilegesValidOnSecurable: StackValidationPolicy = {
+    name: "uc-privileges-valid-on-securable",
+    description:
+        "Every granted privilege exists in Unity Catalog and applies to the securable it is granted on (e.g. no WRITE_VOLUME on a table, no CREATE_SCHEMA on a schema); the apply would fail or the grant would be silently meaningless.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        for (const e of entriesFor(args, [])) {
+            if (e.source === "owner" || !isKnownSecurable(e.kind)) continue;
+            // `Grants.table` also names views; the table list is the wider of the two.
+            const valid = PRIVILEGES[e.kind];
+            const bad = e.privileges.filter((p) => !valid.includes(p));
+            for (const p of bad) {
+                const known = ALL_PRIVILEGE_NAMES.includes(p);
+                report(
+                    `${describeSubject(e.subject)} ${where(e)} with ${p}, which ${known ? `does not apply to a ${kindWord(e.kind)}` : "is not a Unity Catalog privilege"} (valid: ${names(valid)}).`,
+                    e.resource.urn,
+                );
+            }
+        }
+    },
+};
+
+export const ucWritesOnlyByWriters: StackValidationPolicy = {
+    name: "uc-writes-only-by-writers",
+    description:
+        "Privileges that write data or create objects (MODIFY, WRITE_VOLUME, WRITE_FILES, REFRESH, APPLY_TAG, CREATE_*) go only to allow-listed writer principals (by default the pipeline's service principal).",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            writers: stringListSchema('Writer principals: names, application ids or "role:<role>".', ["role:pipeline"]),
+        },
+    },
+    validateStack: (args, report) => {
+        const { writers } = args.getConfig<{ writers: string[] }>();
+        for (const e of entriesFor(args, writers)) {
+            if (e.source === "owner" || matchesAny(writers, e.subject)) continue;
+            const writes = e.privileges.filter((p) => WRITE_PRIVILEGES.includes(p));
+            if (writes.length > 0) {
+                report(`${describeSubject(e.subject)} ${where(e)} with ${names(writes)} but is not an allow-listed writer (config "writers": ${names(writers)}).`, e.resource.urn);
+            }
+        }
+    },
+};
+
+export const ucGrantToGroups: StackValidationPolicy = {
+    name: "uc-grants-to-groups-not-people",
+    description:
+        "Unity Catalog privileges go to groups and service principals, not to individual user accounts: access then follows group membership and survives people leaving.",
+    enforcementLevel: "advisory",
+    configSchema: { properties: { allowedUsers: stringListSchema("User e-mails that may be granted privileges directly.", []) } },
+    validateStack: (args, report) => {
+        const { allowedUsers } = args.getConfig<{ allowedUsers: string[] }>();
+        for (const e of entriesFor(args, [])) {
+            const p = e.subject.principal;
+            if (p === undefined || !p.includes("@") || matchesAny(allowedUsers, e.subject)) continue;
+            report(`${describeSubject(e.subject)} is a user account and ${where(e)}; grant to a group it belongs to instead.`, e.resource.urn);
+        }
+    },
+};
+
+export const ucOneAuthorityPerSecurable: StackValidationPolicy = {
+    name: "uc-one-authority-per-securable",
+    description:
+        "Each securable has at most one authoritative databricks.Grants, no databricks.Grant beside it, and at most one Grant per principal: such resources overwrite each other on every update, so grants flap or silently disappear.",
+    enforcementLevel: "mandatory",
+    validateStack: (args, report) => {
+        const bySecurable = new Map<string, { grants: PolicyResource[]; single: PolicyResource[] }>();
+        const singleByPrincipal = new Map<string, PolicyResource>();
+        for (const e of entriesFor(args, [])) {
+            if (e.source === "owner" || e.name === UNKNOWN) continue;
+            const key = `${e.kind} ${e.name.toLowerCase()}`;
+            const slot = bySecurable.get(key) ?? { grants: [], single: [] };
+            const bucket = e.source === "grants" ? slot.grants : slot.single;
+            if (!bucket.includes(e.resource)) bucket.push(e.resource);
+            bySecurable.set(key, slot);
+            if (e.source === "grant" && e.subject.principal !== undefined) {
+                const principalKey = `${key}|${subjectKey(e.subject)}`;
+                const first = singleByPrincipal.get(principalKey);
+                if (first && first !== e.resource) report(`${key} already has a Grant for ${describeSubject(e.subject)} (${first.name}); ${e.resource.name} would overwrite it. Keep one.`, e.resource.urn);
+                else singleByPrincipal.set(principalKey, e.resource);
+            }
+        }
+        for (const [key, slot] of bySecurable) {
+            if (slot.grants.length > 1) {
+                for (const r of slot.grants.slice(1)) report(`${key} already has an authoritative Grants (${slot.grants[0].name}); ${r.name} would overwrite it. Merge them into one.`, r.urn);
+            }
+            if (slot.grants.length > 0) {
+                for (const r of slot.single) report(`${key} has an authoritative Grants (${slot.grants[0].name}) that removes what Grant ${r.name} adds on every update. Move the entry into the Grants.`, r.urn);
+            }
+        }
+    },
+};
+
+/** Privileges per securable or workspace object kind; `"*"` allows anything. */
+export type Allowance = "*" | Record<string, string[]>;
+
+const BROAD_ALLOWANCE: Allowance = { catalog: ["USE_CATALOG", "USE_SCHEMA", "BROWSE"], schema: ["USE_SCHEMA"], external_location: ["BROWSE"] };
+
+/**
+ * The built-in allowances. The pipeline principal gets the KMFlow runbook's set (catalog
+ * USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA; each schema CREATE_TABLE, MODIFY, SELECT; the volume
+ * READ_VOLUME, WRITE_VOLUME; CAN_USE on the warehouse) plus CAN_USE on the cluster policy its
+ * jobs run under and ownership of the job and pipeline that run as it (a Lakeflow pipeline runs as
+ * its owner; `permissions-manage-admins-only` checks it owns only what runs as it). What a catalog
+ * or schema grant passes down must be allowed on the child kinds too.
+ */
+export const DEFAULT_ALLOWANCES: Record<string, Allowance> = {
+    "role:pipeline": {
+        catalog: ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA"],
+        schema: ["USE_SCHEMA", "CREATE_TABLE", "MODIFY", "SELECT"],
+        table: ["MODIFY", "SELECT"],
+        view: ["SELECT"],
+        volume: ["READ_VOLUME", "WRITE_VOLUME"],
+        sqlWarehouse: ["CAN_USE"],
+        clusterPolicy: ["CAN_USE"],
+        job: ["IS_OWNER"],
+        pipeline: ["IS_OWNER"],
+    },
+    "account users": BROAD_ALLOWANCE,
+    users: BROAD_ALLOWANCE,
+};
+
+/** Everyone not listed: read-only data access and use (not management) of workspace objects. */
+export const DEFAULT_READ_ONLY_ALLOWANCE: Allowance = {
+    catalog: ["USE_CATALOG", "USE_SCHEMA", "BROWSE"],
+    schema: ["USE_SCHEMA", "SELECT", "READ_VOLUME", "EXECUTE"],
+    table: ["SELECT"],
+    view: ["SELECT"],
+    volume: ["READ_VOLUME"],
+    registered_model: ["EXECUTE"],
+    function: ["EXECUTE"],
+    external_location: ["BROWSE"],
+    sqlWarehouse: ["CAN_USE", "CAN_VIEW", "CAN_MONITOR"],
+    servingEndpoint: ["CAN_QUERY", "CAN_VIEW"],
+    app: ["CAN_USE"],
+    job: ["CAN_VIEW", "CAN_MANAGE_RUN"],
+    pipeline: ["CAN_VIEW", "CAN_RUN"],
+    cluster: ["CAN_ATTACH_TO", "CAN_RESTART"],
+    clusterPolicy: ["CAN_USE"],
+};
+
+/** An allowance in config: `{ kind: [privileges] }`, or the string "*". */
+const ALLOWANCE_SCHEMA: PolicyConfigJSONSchema = {
+    type: ["object", "string"],
+    additionalProperties: { type: "array", items: { type: "string" } },
+};
+
+/** The allowance of a subject: the first selector that names it, else the default. */
+export function allowanceOf(subject: Subject, allowances: Record<string, Allowance>, fallback: Allowance): { selector: string; allowance: Allowance } {
+    for (const [selector, allowance] of Object.entries(allowances)) {
+        if (matchesAny([selector], subject)) return { selector, allowance };
+    }
+    return { selector: "defaultAllowance", allowance: fallback };
+}
+
+/** What one entry grants a subject beyond its allowance, per securable or object kind it reaches. */
+export interface AllowanceFinding {
+    subject: Subject;
+    /** The config selector whose allowance applies (`defaultAllowance` when none names the subject). */
+    selector: string;
+    grantedOn: string;
+    urn: string;
+    excess: { kind: string; scope: string; privileges: string[]; allowed: string[] }[];
+}
+
+/** Effective privileges beyond each subject's allowance, one finding per (subject, granting entry). */
+export function excessPrivileges(effective: readonly EffectivePrivilege[], allowances: Record<string, Allowance>, fallback: Allowance): AllowanceFinding[] {
+    const findings = new Map<string, AllowanceFinding>();
+    for (const e of effective) {
+        const { selector, allowance } = allowanceOf(e.subject, allowances, fallback);
+        if (allowance === "*") continue;
+        const allowed = (typeof allowance === "object" && allowance !== null ? allowance[e.kind] : undefined) ?? [];
+        if (allowed.includes(e.privilege) || allowed.includes("*")) continue;
+        const key = `${subjectKey(e.subject)}|${e.via.resource.urn}|${e.grantedOn}`;
+        const f = findings.get(key) ?? { subject: e.subject, selector, grantedOn: e.grantedOn, urn: e.via.resource.urn, excess: [] };
+        let slot = f.excess.find((x) => x.scope === e.scope);
+        if (!slot) {
+            slot = { kind: e.kind, scope: e.scope, privileges: [], allowed };
+            f.excess.push(slot);
+        }
+        if (!slot.privileges.includes(e.privilege)) slot.privileges.push(e.privilege);
+        findings.set(key, f);
+    }
+    return [...findings.values()];
+}
+
+export const ucLeastPrivilegeAllowance: StackValidationPolicy = {
+    name: "uc-least-privilege-allowance",
+    description:
+        "Stack-wide: each principal's effective privileges across all grants (a catalog grant reaches every schema and object below it, a schema grant every object in it) and workspace permissions stay within its allowance in policy config; the pipeline principal's allowance is the KMFlow least-privilege set, everyone else defaults to read-only.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            allowances: {
+                type: "object",
+                description:
+                    'Principal selector (name, application id, or "role:<role>") → { <securable or object kind>: [privileges] } or "*". Merged over the built-in allowances; set a selector to {} to allow it nothing.',
+                additionalProperties: ALLOWANCE_SCHEMA,
+                default: DEFAULT_ALLOWANCES,
+            },
+            defaultAllowance: { ...ALLOWANCE_SCHEMA, description: "The allowance of every principal no selector names.", default: DEFAULT_READ_ONLY_ALLOWANCE },
+        },
+    },
+    validateStack: (args, report: ReportViolation) => {
+        const config = args.getConfig<{ allowances: Record<string, Allowance>; defaultAllowance: Allowance }>();
+        const allowances = { ...DEFAULT_ALLOWANCES, ...(config.allowances ?? {}) };
+        const fallback = config.defaultAllowance ?? DEFAULT_READ_ONLY_ALLOWANCE;
+        const directory = new PrincipalDirectory(args.resources, selectorRoles(Object.keys(allowances)));
+        const effective = effectivePrivileges(grantEntries(args.resources, directory), permissionEntries(args.resources, directory));
+        for (const f of excessPrivileges(effective, allowances, fallback)) {
+            const parts = f.excess.map((x) => `${names(x.privileges)} on ${x.scope === f.grantedOn ? "it" : x.scope} (allowed on a ${kindWord(x.kind)}: ${names(x.allowed)})`);
+            report(`${describeSubject(f.subject)} would hold more than its allowance (${f.selector}) from ${f.grantedOn}: ${parts.join("; ")}.`, f.urn);
+        }
+    },
+};
+
+export const grantsPolicies = [
+    ucNoRiskyPrivileges,
+    ucBroadGroupsDiscoveryOnly,
+    ucPrivilegesValidOnSecurable,
+    ucWritesOnlyByWriters,
+    ucLeastPrivilegeAllowance,
+    ucOneAuthorityPerSecurable,
+    ucGrantToGroups,
+];

@@ -1,0 +1,133 @@
+/**
+ * Who a grant, permission or ACL names. Policy config allow-lists principals with *selectors*:
+ *
+ * - an exact principal name, as Unity Catalog and workspace ACLs spell it: a group display name
+ *   (`data-analysts`, `account users`), a service principal application id, or a user e-mail;
+ * - `role:<role>`, a principal the program creates, recognised by its marker in the stack:
+ *   a Databricks service principal or Entra application whose display name is `<role>` or ends in
+ *   `-<role>` (the naming convention of `components/naming.ts`: `lakehouse-prod-pipeline`), or,
+ *   for `role:app`, the service principal of a `databricks.App`.
+ *
+ * A `role:` selector is how the pack names the pipeline identity: its application id only exists
+ * after the first deployment, and differs per stack. Matching is by value (the grant's principal
+ * equals the marked service principal's `applicationId` input) and, while the value is still
+ * unknown during a first preview, by dependency (the grant's principals come from exactly one
+ * marked resource that no other entry of the same resource already accounts for).
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { PLATFORM_ROLES } from "../../components/settings/principals";
+import { Maybe, TYPES, UNKNOWN, knownString } from "./util";
+
+/** Who a grant entry names, as far as the preview knows. */
+export interface Subject {
+    /** The principal as written in the resource, when known. */
+    principal?: string;
+    /** The platform role recognised from the stack's markers, if any. */
+    role?: string;
+}
+
+const ROLE_PREFIX = "role:";
+
+/** The roles `role:<role>` selectors name, plus the platform roles (so messages can name them). */
+export function selectorRoles(selectors: Iterable<string>): string[] {
+    const roles = new Set<string>(PLATFORM_ROLES);
+    for (const s of selectors) if (s.startsWith(ROLE_PREFIX)) roles.add(s.slice(ROLE_PREFIX.length));
+    return [...roles];
+}
+
+/** The role a display name marks: `<role>` itself or anything ending in `-<role>`. */
+export function roleOfDisplayName(displayName: string, roles: readonly string[]): string | undefined {
+    const lower = displayName.toLowerCase();
+    return roles.find((r) => lower === r.toLowerCase() || lower.endsWith(`-${r.toLowerCase()}`));
+}
+
+/** `role:pipeline (1b4…)`, `"data-analysts"`, or "a principal not known until deployment". */
+export function describeSubject(subject: Subject): string {
+    if (subject.role) return `${ROLE_PREFIX}${subject.role}${subject.principal ? ` (${subject.principal})` : ""}`;
+    if (subject.principal !== undefined) return `"${subject.principal}"`;
+    return "a principal not known until deployment";
+}
+
+/** A stable key to group a subject's privileges by. */
+export function subjectKey(subject: Subject): string {
+    if (subject.role) return `${ROLE_PREFIX}${subject.role}`;
+    return subject.principal !== undefined ? subject.principal.toLowerCase() : "?";
+}
+
+/** True when any selector names the subject. */
+export function matchesAny(selectors: readonly string[], subject: Subject): boolean {
+    return selectors.some((s) => {
+        if (s.startsWith(ROLE_PREFIX)) return subject.role === s.slice(ROLE_PREFIX.length);
+        return subject.principal !== undefined && subject.principal.toLowerCase() === s.toLowerCase();
+    });
+}
+
+/** Markers found in the stack: which resource and which application id plays which role. */
+export class PrincipalDirectory {
+    private readonly roleByApplicationId = new Map<string, string>();
+    private readonly roleByUrn = new Map<string, string>();
+
+    constructor(resources: readonly PolicyResource[], roles: readonly string[]) {
+        for (const r of resources) {
+            let role: string | undefined;
+            if (r.type === TYPES.servicePrincipal || r.type === TYPES.entraApplication || r.type === TYPES.entraApplicationRegistration) {
+                const displayName = knownString(() => r.props.displayName);
+                role = displayName === undefined ? undefined : roleOfDisplayName(displayName, roles);
+            } else if (r.type === TYPES.app && roles.includes("app")) {
+                role = "app";
+            }
+            if (!role) continue;
+            this.roleByUrn.set(r.urn, role);
+            if (r.type === TYPES.servicePrincipal) {
+                const applicationId = knownString(() => r.props.applicationId);
+                if (applicationId) this.roleByApplicationId.set(applicationId.toLowerCase(), role);
+            }
+        }
+    }
+
+    /**
+     * The subject of one entry of `owner` (a grant, permission or ACL resource). `field` is the
+     * input holding the principals (for property-level dependencies); `taken` are the roles other
+     * entries of the same resource already account for.
+     */
+    subjectOf(principal: Maybe<string | undefined>, owner: PolicyResource, field: string, taken: ReadonlySet<string> = new Set()): Subject {
+        if (typeof principal === "string" && principal !== "") {
+            return { principal, role: this.roleByApplicationId.get(principal.toLowerCase()) };
+        }
+        if (principal !== UNKNOWN && principal !== undefined && principal !== "") return {};
+        const fieldDeps = owner.propertyDependencies?.[field];
+        const deps = fieldDeps && fieldDeps.length > 0 ? fieldDeps : owner.dependencies ?? [];
+        const roles = new Set(deps.map((d) => this.roleByUrn.get(d.urn)).filter((r): r is string => r !== undefined && !taken.has(r)));
+        return roles.size === 1 ? { role: [...roles][0] } : {};
+    }
+
+    /** The role a known principal plays, if it is a marked service principal. */
+    roleOfPrincipal(principal: string): string | undefined {
+        return this.roleByApplicationId.get(principal.toLowerCase());
+    }
+}
+
+/**
+ * Subjects of every entry of a resource: known principals first (so their roles are "taken"),
+ * then unknown ones attributed by dependency.
+ */
+export function subjectsOf<E>(
+    directory: PrincipalDirectory,
+    owner: PolicyResource,
+    field: string,
+    entries: readonly E[],
+    principalOf: (entry: E) => Maybe<string | undefined>,
+): Subject[] {
+    const principals = entries.map(principalOf);
+    const taken = new Set<string>();
+    const subjects: Subject[] = principals.map((p) => {
+        if (typeof p !== "string" || p === "") return {};
+        const subject = directory.subjectOf(p, owner, field);
+        if (subject.role) taken.add(subject.role);
+        return subject;
+    });
+    principals.forEach((p, i) => {
+        if (typeof p !== "string" || p === "") subjects[i] = directory.subjectOf(p, owner, field, taken);
+    });
+    return subjects;
+}
