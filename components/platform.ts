@@ -1,8 +1,11 @@
+import * as pulumi from "@pulumi/pulumi";
+import { UnityCatalog } from "./catalog";
 import { LakehouseConfig } from "./config";
+import { CatalogGrants } from "./grants";
 import { PlatformIdentity } from "./identity";
 import { ModelServing } from "./serving";
 import { QueryPrincipal } from "./serving-spec";
-import { LakehouseStorage } from "./storage";
+import { LANDING_CONTAINER, LakehouseStorage } from "./storage";
 import { DatabricksWorkspace } from "./workspace";
 
 /**
@@ -46,22 +49,44 @@ export function buildPlatform(config: LakehouseConfig) {
         provider: workspace.provider,
     });
 
-    // Model serving. TEMPORARY: catalog, gold schema and model names are derived from config until
-    // the UnityCatalog component is wired here; then pass catalog.catalogName,
-    // catalog.schemaNames.gold and catalog.modelNames so the endpoints depend on what they serve.
-    const gold = config.catalog.schemas.gold;
+    // Unity Catalog: the single source of the catalog, schema, volume and model names every
+    // component below takes (and waits for). External locations validate through the access
+    // connector's role on the account, so the catalog waits for the whole storage component.
+    const catalog = new UnityCatalog(
+        "catalog",
+        {
+            settings: config.catalog,
+            registeredModels: config.serving.registeredModels,
+            accessConnectorId: storage.accessConnectorId,
+            containerUrls: storage.containerUrls,
+            landingContainer: LANDING_CONTAINER,
+            workspaceId: workspace.workspaceId,
+            protectData: config.protectData,
+            provider: workspace.provider,
+        },
+        { dependsOn: [storage] },
+    );
+
+    // Model serving: the endpoints depend on the registered models they serve.
     const servingPrincipals: Record<string, QueryPrincipal> = { pipeline: { kind: "servicePrincipal", name: identity.applicationId } };
     for (const [role, principal] of Object.entries(config.principals)) servingPrincipals[role] = principal;
     const serving = new ModelServing("serving", {
         endpoints: config.serving.endpoints,
-        catalogName: config.catalog.name,
-        servingSchemaName: gold,
-        modelNames: Object.fromEntries(config.serving.registeredModels.map((m) => [m, `${config.catalog.name}.${gold}.${m}`])),
+        catalogName: catalog.catalogName,
+        servingSchemaName: catalog.schemaNames.gold,
+        modelNames: catalog.modelNames,
         principals: servingPrincipals,
         workspaceUrl: workspace.url,
         tags: config.tags,
         provider: workspace.provider,
     });
+
+    // Grants last: one authoritative grant list per securable, naming principals created above.
+    // TEMPORARY: `app` has no principal until the app component is wired here; then pass the app's
+    // service principal client id and its grants of the matrix take effect.
+    const grantPrincipals: Record<string, pulumi.Input<string> | undefined> = { pipeline: identity.applicationId, app: undefined };
+    for (const [role, principal] of Object.entries(config.principals)) grantPrincipals[role] = principal.name;
+    new CatalogGrants("grants", { matrix: config.grants, securables: catalog.securables, principals: grantPrincipals, provider: workspace.provider });
 
     return {
         resourceGroup: storage.resourceGroupName,
@@ -71,6 +96,9 @@ export function buildPlatform(config: LakehouseConfig) {
         pipelineApplicationId: identity.applicationId,
         secretScope: identity.secretScope,
         pipelineSecretExpiresOn: config.secretRotation.endDate,
+        catalogName: catalog.catalogName,
+        schemaNames: catalog.schemaNames,
+        landingVolumePath: catalog.landingVolumePath,
         servingEndpoints: serving.endpointNames,
         servingInvocationUrls: serving.invocationUrls,
     };

@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { isConfigError, ConfigError } from "../components/settings/validate";
-import { PlannedResource } from "../tools/harness";
+import { PlannedResource, runProgram } from "../tools/harness";
 import { PlanDocument, plan } from "../tools/plan";
 import { parseOverride } from "../tools/stack-config";
 import type { ProgramRun } from "../tools/harness";
@@ -45,7 +45,6 @@ export function planOf(stack: string, ...sets: string[]): Promise<Scenario> {
  * registered nothing but the stack itself before failing.
  */
 export async function rejectedConfig(stack: string, ...sets: string[]): Promise<ConfigError> {
-    const { runProgram } = await import("../tools/harness");
     const registered: string[] = [];
     try {
         await runProgram({ stack, overrides: sets.map(parseOverride), onRegister: (urn) => registered.push(urn) });

@@ -15,6 +15,7 @@
 import { allPolicies } from "../policies/rules";
 import { PolicyReport, hasMandatoryViolation, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { isConfigError } from "../components/settings/validate";
+import { GrantsReport, grantsReport, renderGrantsReport } from "./grants-report";
 import { PlanDiff, diffPlans, renderDiff } from "./diff";
 import { PlannedResource, ProgramRun, ROOT, runProgram } from "./harness";
 import { ConfigOverride, StackConfigError, parseOverride, stackConfigNotes } from "./stack-config";
@@ -34,6 +35,8 @@ export interface PlanDocument {
     resources: Omit<PlannedResource, "rawInputs" | "secretInputs" | "importId">[];
     outputs: Record<string, unknown>;
     policies: PolicyReport;
+    /** Per principal, per securable: the Unity Catalog privileges the registered grants give (granted and inherited). */
+    grants: GrantsReport;
 }
 
 export const EXIT = { ok: 0, configRejected: 1, mandatoryViolation: 2, programFailed: 3 } as const;
@@ -78,6 +81,7 @@ export async function plan(stack: string, overrides: ConfigOverride[] = []): Pro
         })),
         outputs: run.outputs,
         policies,
+        grants: grantsReport(run.resources),
     };
     return { run, document };
 }
@@ -139,6 +143,7 @@ export function renderText(document: PlanDocument): string {
     walk("", 0);
     lines.push("", "Outputs:");
     for (const [k, v] of Object.entries(document.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+    lines.push("", ...renderGrantsReport(document.grants));
     const { checked, violations } = document.policies;
     lines.push("", `Policies: ${checked} checked, ${violations.length} violation${violations.length === 1 ? "" : "s"}`);
     for (const v of violations) lines.push(`  [${v.level}] ${v.policy}: ${v.message}${v.urn ? `\n      ${v.urn}` : ""}`);
@@ -183,5 +188,8 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-    main().then((code) => process.exit(code));
+    // exitCode, not process.exit(): exiting at once truncates stdout to a pipe at 64 KiB (the --json document).
+    main().then((code) => {
+        process.exitCode = code;
+    });
 }
