@@ -92,6 +92,7 @@ export function buildPlatform(config: LakehouseConfig) {
         resourceGroup: storage.resourceGroupName,
         storageAccount: storage.accountName,
         workspaceUrl: workspace.url,
+        adopt: config.adopt.servingEndpoints,
         workspaceResourceId: workspace.resourceId,
         pipelineApplicationId: identity.applicationId,
         secretScope: identity.secretScope,

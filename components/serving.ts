@@ -1,6 +1,7 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { QueryPrincipal, accessControls, aiGateway, deploymentNotice, endpointTags, invocationUrl, servedEntities, trafficRoutes } from "./serving-spec";
+import { adoptOptions } from "./settings/adopt";
 import { EndpointSettings } from "./settings/serving";
 
 export interface ModelServingArgs {
@@ -26,6 +27,11 @@ export interface ModelServingArgs {
     tags: Record<string, string>;
     /** The workspace's Databricks provider. */
     provider: databricks.Provider;
+    /**
+     * `lakehouse:adopt.servingEndpoints`: endpoint key → name of an existing endpoint to import instead
+     * of create ("Endpoint already exists"), always protected.
+     */
+    adopt?: Record<string, string>;
 }
 
 /**
@@ -65,7 +71,7 @@ export class ModelServing extends pulumi.ComponentResource {
                     aiGateway: aiGateway(endpoint, args.catalogName, args.servingSchemaName),
                     tags,
                 },
-                inWorkspace,
+                { ...inWorkspace, ...adoptOptions(args.adopt?.[endpoint.key]) },
             );
 
             if (endpoint.consumers.length > 0) {

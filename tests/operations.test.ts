@@ -297,13 +297,16 @@ describe("operations: adopting existing resources (lakehouse:adopt)", () => {
     const ACCOUNT = `${RG}/providers/Microsoft.Storage/storageAccounts/legacylake01`;
     const WORKSPACE = `${RG}/providers/Microsoft.Databricks/workspaces/dbw-legacy`;
     const MANAGED = `/subscriptions/${SUB}/resourceGroups/databricks-rg-dbw-legacy-x7k2`;
-    const ALL = { resourceGroup: RG, storageAccount: ACCOUNT, workspace: WORKSPACE, managedResourceGroup: MANAGED };
+    const ENDPOINT = "pneumonia-classifier-ab-test";
+    const AZURE = { resourceGroup: RG, storageAccount: ACCOUNT, workspace: WORKSPACE, managedResourceGroup: MANAGED };
+    const ALL = { ...AZURE, servingEndpoints: { classifier: ENDPOINT } };
     const set = (adopt: object) => `adopt=${JSON.stringify(adopt)}`;
     const T = {
         group: "azure-native:resources:ResourceGroup",
         account: "azure-native:storage:StorageAccount",
         workspace: "azure-native:databricks:Workspace",
         suffix: "random:index/randomString:RandomString",
+        endpoint: "databricks:index/modelServing:ModelServing",
     };
 
     const context = { project: "lakehouse", stack: "dev", now: new Date("2026-11-22T10:00:00Z") };
@@ -334,10 +337,14 @@ describe("operations: adopting existing resources (lakehouse:adopt)", () => {
         expect(run.resources.some((r) => r.type === T.suffix)).to.equal(true);
     });
 
-    it("imports exactly the adopted resource group, account and workspace, by their ids, under their existing names, protected", async () => {
-        const s = await planOf("dev", set(ALL));
+    it("imports exactly the adopted resource group, account, workspace and endpoint, by their ids, under their existing names, protected", async () => {
+        // The pneumonia runbook's "Endpoint already exists": the A/B endpoint was created by hand as pneumonia-classifier-ab-test.
+        const s = await planOf("dev", set(ALL), `serving.endpoints.classifier.name=${ENDPOINT}`);
         const imported = Object.fromEntries(s.run.resources.filter((r) => r.importId !== "").map((r) => [r.type, r]));
-        expect(Object.keys(imported).sort()).to.deep.equal([T.workspace, T.group, T.account].sort());
+        expect(Object.keys(imported).sort()).to.deep.equal([T.workspace, T.group, T.account, T.endpoint].sort());
+        expect(imported[T.endpoint].name).to.equal("classifier");
+        expect(imported[T.endpoint].importId).to.equal(ENDPOINT);
+        expect((imported[T.endpoint].inputs as any).name).to.equal(ENDPOINT);
 
         expect(imported[T.group].importId).to.equal(RG);
         expect((imported[T.group].inputs as any).resourceGroupName).to.equal("rg-legacy");
@@ -382,14 +389,14 @@ describe("operations: adopting existing resources (lakehouse:adopt)", () => {
     it("rejects resources outside the stack's one resource group and subscription", () => {
         expect(rejection({ adopt: { storageAccount: ACCOUNT } }, "lakehouse:adopt.storageAccount")).to.contain("adopt it too: lakehouse:adopt.resourceGroup");
         const otherSub = WORKSPACE.replace(SUB, "99999999-2222-4333-8444-555555555555");
-        expect(rejectedKeys({ adopt: { ...ALL, workspace: otherSub } })).to.include("lakehouse:adopt.workspace");
-        expect(rejection({ adopt: { ...ALL, workspace: otherSub } }, "lakehouse:adopt.workspace")).to.contain(`subscription ${SUB}`);
+        expect(rejectedKeys({ adopt: { ...AZURE, workspace: otherSub } })).to.include("lakehouse:adopt.workspace");
+        expect(rejection({ adopt: { ...AZURE, workspace: otherSub } }, "lakehouse:adopt.workspace")).to.contain(`subscription ${SUB}`);
     });
 
     it("requires the workspace's managed resource group with the workspace, and only then", () => {
         expect(rejection({ adopt: { resourceGroup: RG, workspace: WORKSPACE } }, "lakehouse:adopt.managedResourceGroup")).to.contain("would replace the workspace");
         expect(rejectedKeys({ adopt: { resourceGroup: RG, managedResourceGroup: MANAGED } })).to.deep.equal(["lakehouse:adopt.managedResourceGroup"]);
-        expect(rejectedKeys({ adopt: { ...ALL, managedResourceGroup: RG } })).to.deep.equal(["lakehouse:adopt.managedResourceGroup"]);
+        expect(rejectedKeys({ adopt: { ...AZURE, managedResourceGroup: RG } })).to.deep.equal(["lakehouse:adopt.managedResourceGroup"]);
     });
 
     it("rejects endpoints that are not configured, not enabled, or named differently from serving.endpoints", () => {
