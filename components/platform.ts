@@ -25,6 +25,7 @@ export function buildPlatform(config: LakehouseConfig) {
         settings: config.storage,
         protectData: config.protectData,
         tags: config.tags,
+        adopt: { resourceGroupId: config.adopt.resourceGroup?.id, account: config.adopt.storageAccount },
     });
 
     const workspace = new DatabricksWorkspace("workspace", {
@@ -32,9 +33,12 @@ export function buildPlatform(config: LakehouseConfig) {
         resourceGroupName: storage.resourceGroupName,
         workspaceName: names.workspace,
         managedResourceGroupName: names.managedResourceGroup,
-        adopt: { resourceGroupId: config.adopt.resourceGroup?.id, account: config.adopt.storageAccount },
         network: config.network,
         tags: config.tags,
+        adopt:
+            config.adopt.workspace && config.adopt.managedResourceGroup
+                ? { id: config.adopt.workspace.id, managedResourceGroupId: config.adopt.managedResourceGroup.id }
+                : undefined,
     });
 
     const identity = new PlatformIdentity("identity", {
@@ -42,10 +46,6 @@ export function buildPlatform(config: LakehouseConfig) {
         storageAccountId: storage.accountId,
         secretScopeName: names.secretScope,
         rotation: config.secretRotation,
-        adopt:
-            config.adopt.workspace && config.adopt.managedResourceGroup
-                ? { id: config.adopt.workspace.id, managedResourceGroupId: config.adopt.managedResourceGroup.id }
-                : undefined,
         provider: workspace.provider,
     });
 
@@ -79,6 +79,7 @@ export function buildPlatform(config: LakehouseConfig) {
         workspaceUrl: workspace.url,
         tags: config.tags,
         provider: workspace.provider,
+        adopt: config.adopt.servingEndpoints,
     });
 
     // Grants last: one authoritative grant list per securable, naming principals created above.
@@ -92,7 +93,6 @@ export function buildPlatform(config: LakehouseConfig) {
         resourceGroup: storage.resourceGroupName,
         storageAccount: storage.accountName,
         workspaceUrl: workspace.url,
-        adopt: config.adopt.servingEndpoints,
         workspaceResourceId: workspace.resourceId,
         pipelineApplicationId: identity.applicationId,
         secretScope: identity.secretScope,
