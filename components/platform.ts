@@ -3,6 +3,7 @@ import { UnityCatalog } from "./catalog";
 import { LakehouseConfig } from "./config";
 import { CatalogGrants } from "./grants";
 import { PlatformIdentity } from "./identity";
+import { Pipelines } from "./pipelines";
 import { ModelServing } from "./serving";
 import { QueryPrincipal } from "./serving-spec";
 import { LANDING_CONTAINER, LakehouseStorage } from "./storage";
@@ -67,6 +68,17 @@ export function buildPlatform(config: LakehouseConfig) {
         { dependsOn: [storage] },
     );
 
+    // Warehouse, Lakeflow pipeline, full-run job, cluster policy.
+    const pipelines = new Pipelines("pipelines", {
+        settings: config.pipelines,
+        catalogName: catalog.catalogName,
+        schemaNames: catalog.schemaNames,
+        landingVolumePath: catalog.landingVolumePath,
+        pipelineApplicationId: identity.applicationId,
+        principals: config.principals,
+        provider: workspace.provider,
+    });
+
     // Model serving: the endpoints depend on the registered models they serve.
     const servingPrincipals: Record<string, QueryPrincipal> = { pipeline: { kind: "servicePrincipal", name: identity.applicationId } };
     for (const [role, principal] of Object.entries(config.principals)) servingPrincipals[role] = principal;
@@ -100,6 +112,9 @@ export function buildPlatform(config: LakehouseConfig) {
         catalogName: catalog.catalogName,
         schemaNames: catalog.schemaNames,
         landingVolumePath: catalog.landingVolumePath,
+        warehouseId: pipelines.warehouseId,
+        pipelineId: pipelines.pipelineId,
+        fullRunJobId: pipelines.jobId,
         servingEndpoints: serving.endpointNames,
         servingInvocationUrls: serving.invocationUrls,
     };

@@ -20,7 +20,9 @@ describe("offline plan: command line", () => {
         const { status, stdout, stderr } = plan("--stack", "dev", "--json");
         expect(status, stderr).to.equal(0);
         const doc = JSON.parse(stdout);
-        expect(doc).to.have.keys(["stack", "project", "resources", "outputs", "policies"]);
+        expect(doc).to.have.keys(["stack", "project", "resources", "outputs", "policies", "grants"]);
+        // The grants report: principal → securables with granted and inherited privileges.
+        for (const entries of Object.values<any[]>(doc.grants)) for (const e of entries) expect(e).to.have.keys(["kind", "name", "privileges", "inherited"]);
         expect(doc.stack).to.equal("dev");
         expect(doc.project).to.equal("lakehouse");
         expect(doc.policies).to.have.keys(["checked", "violations"]);
