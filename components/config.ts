@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ADOPT_DEFAULTS, ADOPT_KEYS, AdoptSettings, adoptedNames, parseAdopt } from "./settings/adopt";
+import { APP_DEFAULTS, APP_KEYS, AppSettings, parseApp } from "./settings/app";
 import { CATALOG_DEFAULTS, CATALOG_KEYS, CatalogSettings, parseCatalog } from "./settings/catalog";
 import { GRANTS_DEFAULTS, GRANTS_KEYS, GrantMatrix, parseGrants } from "./settings/grants";
 import { DeclaredPrincipal, PRINCIPALS_DEFAULTS, PRINCIPALS_KEYS, parsePrincipals } from "./settings/principals";
@@ -27,10 +28,12 @@ export interface LakehouseConfig extends PlatformSettings {
     serving: ServingSettings;
     /** Warehouse, Lakeflow pipeline, full-run job, cluster policy and their permissions. */
     pipelines: PipelinesSettings;
+    /** `lakehouse:app`: the Databricks App (name, compute size, endpoint, table, permissions). */
+    app: AppSettings;
 }
 
 /** Every `lakehouse:` key the program reads. `Pulumi.yaml` declares exactly these (tested). */
-export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...GRANTS_KEYS, ...SERVING_KEYS, ...PIPELINES_KEYS, ...ADOPT_KEYS];
+export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...GRANTS_KEYS, ...SERVING_KEYS, ...PIPELINES_KEYS, ...APP_KEYS, ...ADOPT_KEYS];
 
 /** The default of every key, as `Pulumi.yaml` declares it (tested). */
 export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
@@ -41,6 +44,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
     grants: GRANTS_DEFAULTS,
     serving: SERVING_DEFAULTS,
     pipelines: PIPELINES_DEFAULTS,
+    app: APP_DEFAULTS,
 };
 
 /** Provider config the program reads from other namespaces. */
@@ -69,8 +73,9 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
     const adopt = parseAdopt(check, raw, platform, serving);
     const pipelines = parsePipelines(check, raw, platform, principals);
     const grants = parseGrants(check, raw, principals, catalog, serving);
+    const app = parseApp(check, raw, platform, principals, serving);
     check.done();
-    return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving, pipelines });
+    return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving, pipelines, app });
 }
 
 /** Parses one raw config string the way `Config.getObject` does: JSON when it is JSON. */
