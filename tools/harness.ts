@@ -39,6 +39,8 @@ export interface PlannedResource {
     rawInputs: Record<string, unknown>;
     /** Top-level input names whose value is (or contains) a secret. */
     secretInputs: string[];
+    /** Replacement options the engine would apply: `replacementTrigger` (rendered), `deleteBeforeReplace`, `replaceOnChanges`. */
+    replacement?: { trigger?: unknown; deleteBeforeReplace: boolean; onChanges: string[] };
 }
 
 export interface ProgramRun {
@@ -117,6 +119,13 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
             return { value: `mock-password-${name}`, keyId: fakeGuid(`key-${name}`) };
         case "databricks:index/modelServing:ModelServing":
             return { servingEndpointId: fakeGuid(`endpoint-${name}`).replace(/-/g, "").slice(0, 32), endpointUrl: `/serving-endpoints/${inputs.name}/invocations` };
+        case "databricks:index/app:App":
+            return {
+                url: `https://${inputs.name}-1234567890123456.7.azure.databricksapps.com`,
+                servicePrincipalClientId: fakeGuid(`app-sp-${inputs.name}`),
+                servicePrincipalName: `app-${inputs.name}`,
+                defaultSourceCodePath: inputs.sourceCodePath,
+            };
         case "random:index/randomString:RandomString":
             return { result: "a1b2c3".slice(0, inputs.length ?? 6) };
         default:
@@ -219,6 +228,11 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                     importId: req.getImportid() ?? "",
                     rawInputs: render(serialized, true) as Record<string, unknown>,
                     secretInputs: Object.keys(serialized).filter((k) => containsSecret(serialized[k])),
+                    replacement: {
+                        trigger: req.hasReplacementTrigger?.() ? render(req.getReplacementTrigger().toJavaScript(), false) : undefined,
+                        deleteBeforeReplace: req.getDeletebeforereplace() === true,
+                        onChanges: req.getReplaceonchangesList() ?? [],
+                    },
                 };
                 options.onRegister?.(urn);
                 if (seen.has(urn)) duplicates.push(urn);
