@@ -8,10 +8,8 @@ import * as path from "path";
 import * as fs from "fs";
 import { TASK_KEYS, runOrder } from "../components/pipeline-tasks";
 import { PROJECT_ROOT, WORKLOAD_FILES, contentMd5 } from "../components/workload-files";
-import { isConfigError } from "../components/settings/validate";
-import { PlannedResource, runProgram } from "../tools/harness";
-import { parseOverride } from "../tools/stack-config";
-import { Scenario, planOf } from "./helpers";
+import { PlannedResource } from "../tools/harness";
+import { Scenario, planOf, rejectedConfig } from "./helpers";
 
 const T = {
     warehouse: "databricks:index/sqlEndpoint:SqlEndpoint",
@@ -314,26 +312,10 @@ describe("pipelines: permissions from config roles", () => {
     });
 });
 
-/**
- * Runs the program expecting a ConfigError and checks that nothing but the stack was registered.
- * (Local stand-in for helpers' rejectedConfig, whose dynamic import does not resolve under
- * esbuild-register.)
- */
-async function rejected(...sets: string[]) {
-    const registered: string[] = [];
-    try {
-        await runProgram({ stack: "dev", overrides: sets.map(parseOverride), onRegister: (urn) => registered.push(urn) });
-    } catch (err) {
-        if (!isConfigError(err)) throw err;
-        expect(registered.filter((u) => !u.includes("::pulumi:pulumi:Stack::")), "nothing registered before the config error").to.deep.equal([]);
-        return err;
-    }
-    throw new Error(`expected ${JSON.stringify(sets)} to be rejected`);
-}
-
 describe("pipelines: bad input is rejected before any resource", () => {
     it("names every bad key: mode, cron, timezone, e-mail, node type, role", async () => {
-        const err = await rejected(
+        const err = await rejectedConfig(
+            "dev",
             "pipelines.mode=continuous",
             "pipelines.schedule.cron=0 2 * * *",
             "pipelines.schedule.timezone=Europe/Atlantis",
