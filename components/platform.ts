@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { DataApp } from "./app";
 import { UnityCatalog } from "./catalog";
 import { LakehouseConfig } from "./config";
 import { CatalogGrants } from "./grants";
@@ -94,10 +95,24 @@ export function buildPlatform(config: LakehouseConfig) {
         adopt: config.adopt.servingEndpoints,
     });
 
-    // Grants last: one authoritative grant list per securable, naming principals created above.
-    // TEMPORARY: `app` has no principal until the app component is wired here; then pass the app's
-    // service principal client id and its grants of the matrix take effect.
-    const grantPrincipals: Record<string, pulumi.Input<string> | undefined> = { pipeline: identity.applicationId, app: undefined };
+    // The data app: its source uploaded and deployed, the warehouse (CAN_USE), the A/B endpoint
+    // (CAN_QUERY) and its own secret (READ) as resources. Its Unity Catalog privileges come only
+    // from the grants below, where its service principal is the `app` role.
+    const app = config.app.enabled
+        ? new DataApp("app", {
+              settings: config.app,
+              principals: config.principals,
+              catalogName: catalog.catalogName,
+              schemaName: catalog.schemaNames.gold,
+              warehouseId: pipelines.warehouseId,
+              endpointName: serving.endpointNames[config.app.endpointKey],
+              provider: workspace.provider,
+          })
+        : undefined;
+
+    // Grants last: one authoritative grant list per securable, naming principals created above
+    // (no app in the stack: the `app` role's grants are left out).
+    const grantPrincipals: Record<string, pulumi.Input<string> | undefined> = { pipeline: identity.applicationId, app: app?.servicePrincipalClientId };
     for (const [role, principal] of Object.entries(config.principals)) grantPrincipals[role] = principal.name;
     new CatalogGrants("grants", { matrix: config.grants, securables: catalog.securables, principals: grantPrincipals, provider: workspace.provider });
 
@@ -117,5 +132,6 @@ export function buildPlatform(config: LakehouseConfig) {
         fullRunJobId: pipelines.jobId,
         servingEndpoints: serving.endpointNames,
         servingInvocationUrls: serving.invocationUrls,
+        appUrl: app?.url,
     };
 }

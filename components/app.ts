@@ -1,0 +1,144 @@
+import * as databricks from "@pulumi/databricks";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { APP_RESOURCE_NAMES, FORM_SIGNING_KEY, MANIFEST, SourceFile, fileResourceName, readAppSource, renderSource, sourceHash } from "./app-source";
+import { AppSettings } from "./settings/app";
+import { DeclaredPrincipal } from "./settings/principals";
+
+export interface DataAppArgs {
+    /** The resolved `lakehouse:app` settings (name, size, endpoint key, table, permissions, paths). */
+    settings: AppSettings;
+    /** Declared roles → principals, to turn `settings.permissions` into access controls. */
+    principals: Record<string, DeclaredPrincipal>;
+    /** Catalog the app reads (the Unity Catalog component's `catalogName`). */
+    catalogName: pulumi.Input<string>;
+    /** The gold layer's schema (the Unity Catalog component's `schemaNames.gold`). */
+    schemaName: pulumi.Input<string>;
+    /** SQL warehouse the app queries through (the pipelines component's `warehouseId`); the app gets CAN_USE. */
+    warehouseId: pulumi.Input<string>;
+    /** Serving endpoint the app scores against (`endpointNames[settings.endpointKey]`); the app gets CAN_QUERY. */
+    endpointName: pulumi.Input<string>;
+    /** The workspace's Databricks provider. */
+    provider: databricks.Provider;
+    /** The source to upload (default: `workloads/app`, read at plan time). */
+    source?: SourceFile[];
+}
+
+/**
+ * The stack's Databricks App (the slide-generator runbook as a component): the source of
+ * `workloads/app` uploaded to a per-stack workspace folder named by its content hash, the app
+ * deployed from that folder (`sourceCodePath`), its resources — the SQL warehouse (CAN_USE), the
+ * A/B serving endpoint (CAN_QUERY) and its own secret (READ) — and who may use or manage it.
+ *
+ * Redeploys: the Apps API deploys from `sourceCodePath` when the app is created and cannot change
+ * it in an update, and this provider has no deployment resource. So the content hash is the app's
+ * `replacementTrigger`: a changed byte of source (or of the rendered `app.yaml`) replaces the app,
+ * and the replacement deploys the new folder. Everything else (size, description, resources)
+ * updates in place. The app holds no data; its Unity Catalog privileges come only from the grants
+ * matrix (`app` role, given `servicePrincipalClientId`).
+ */
+export class DataApp extends pulumi.ComponentResource {
+    /** The app's URL. */
+    readonly url: pulumi.Output<string>;
+    /** Application id of the app's service principal: the principal of the `app` role in grants. */
+    readonly servicePrincipalClientId: pulumi.Output<string>;
+    /** The app's name. */
+    readonly name: pulumi.Output<string>;
+    /** Workspace folder the current source was uploaded to (`/Workspace/...`, ends with the content hash). */
+    readonly sourceCodePath: pulumi.Output<string>;
+    /** Content hash of the uploaded source; a new value redeploys the app. */
+    readonly sourceHash: pulumi.Output<string>;
+
+    constructor(name: string, args: DataAppArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lakehouse:app:DataApp", name, {}, opts);
+        const { settings } = args;
+        const inWorkspace = { parent: this, provider: args.provider };
+
+        // The app's own secret, in its own scope: READ on a scope covers every key in it, so the
+        // app never gets a resource on the platform scope (that holds the pipeline's password).
+        const signingKey = new random.RandomPassword("form-signing-key", { length: 48, special: false }, { parent: this, additionalSecretOutputs: ["result"] });
+        const scope = new databricks.SecretScope("secret-scope", { name: settings.secretScope }, inWorkspace);
+        const secret = new databricks.Secret(
+            "form-signing-key",
+            { scope: scope.name, key: FORM_SIGNING_KEY, stringValue: pulumi.secret(signingKey.result) },
+            inWorkspace,
+        );
+
+        // The upload: every file at <root>/<hash>/<path>, the manifest rendered for this stack.
+        const source = args.source ?? readAppSource();
+        if (!source.some((f) => f.path === MANIFEST)) throw new Error(`the app source has no ${MANIFEST}`);
+        const files = pulumi
+            .all([args.catalogName, args.schemaName])
+            .apply(([catalog, schema]) => renderSource(source, { catalog, schema, table: settings.table }));
+        const hash = files.apply(sourceHash);
+        const folder = hash.apply((h) => `${settings.sourceRoot}/${h}`);
+        const root = new databricks.Directory("source-root", { path: settings.sourceRoot, deleteRecursive: true }, inWorkspace);
+        const uploads = source.map(
+            ({ path: relative }) =>
+                new databricks.WorkspaceFile(
+                    fileResourceName(relative),
+                    {
+                        path: pulumi.interpolate`${folder}/${relative}`,
+                        contentBase64: files.apply((all) => (all.find((f) => f.path === relative) as SourceFile).content.toString("base64")),
+                    },
+                    { ...inWorkspace, dependsOn: [root] },
+                ),
+        );
+
+        const sourceCodePath = pulumi.interpolate`/Workspace${folder}`;
+        // Replaced (delete first: the name is unique) when the source hash changes; see above.
+        const redeploy = { replacementTrigger: hash, deleteBeforeReplace: true };
+        const app = new databricks.App(
+            "app",
+            {
+                name: settings.name,
+                description: settings.description,
+                computeSize: settings.computeSize,
+                sourceCodePath,
+                resources: [
+                    { name: APP_RESOURCE_NAMES.warehouse, description: "SQL warehouse for the gold table", sqlWarehouse: { id: args.warehouseId, permission: "CAN_USE" } },
+                    { name: APP_RESOURCE_NAMES.endpoint, description: "A/B serving endpoint that scores records", servingEndpoint: { name: args.endpointName, permission: "CAN_QUERY" } },
+                    { name: APP_RESOURCE_NAMES.secret, description: "Key that signs the scoring form", secret: { scope: scope.name, key: secret.key, permission: "READ" } },
+                ],
+            },
+            { ...inWorkspace, ...redeploy, dependsOn: [...uploads, secret] },
+        );
+
+        // The app's service principal reads its source folder (and nothing else of the workspace).
+        new databricks.Permissions(
+            "source-read",
+            { directoryPath: root.path, accessControls: [{ servicePrincipalName: app.servicePrincipalClientId, permissionLevel: "CAN_READ" }] },
+            inWorkspace,
+        );
+
+        const accessControls = appAccessControls(settings, args.principals);
+        if (accessControls.length > 0) {
+            // Replaced with the app: deleting the old app's ACL afterwards would reset the new one's.
+            new databricks.Permissions("permissions", { appName: app.name, accessControls }, { ...inWorkspace, ...redeploy });
+        }
+
+        this.url = app.url;
+        this.servicePrincipalClientId = app.servicePrincipalClientId;
+        this.name = app.name;
+        this.sourceCodePath = sourceCodePath;
+        this.sourceHash = hash;
+        this.registerOutputs({ url: this.url, servicePrincipalClientId: this.servicePrincipalClientId, sourceHash: this.sourceHash });
+    }
+}
+
+/** One access control per role: groups by name, service principals by application id, users by e-mail. */
+export function appAccessControls(settings: AppSettings, principals: Record<string, DeclaredPrincipal>): databricks.types.input.PermissionsAccessControl[] {
+    return Object.entries(settings.permissions)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([role, level]) => {
+            const principal = principals[role];
+            if (principal === undefined) throw new Error(`app permission for undeclared role ${role}`);
+            const who =
+                principal.kind === "group"
+                    ? { groupName: principal.name }
+                    : principal.kind === "servicePrincipal"
+                      ? { servicePrincipalName: principal.name }
+                      : { userName: principal.name };
+            return { ...who, permissionLevel: level };
+        });
+}
