@@ -109,6 +109,9 @@ export function buildPlatform(config: LakehouseConfig) {
               provider: workspace.provider,
           })
         : undefined;
+    if (config.app.waitingForEndpoint !== undefined) {
+        pulumi.log.info(`app ${config.app.name} is left out until serving.endpoints.${config.app.waitingForEndpoint} is enabled (app.enabled is auto)`);
+    }
 
     // Grants last: one authoritative grant list per securable, naming principals created above
     // (no app in the stack: the `app` role's grants are left out).

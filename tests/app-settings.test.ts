@@ -90,6 +90,15 @@ describe("app settings: overrides", () => {
     it("lets a stack switch the app off, even while its endpoint is disabled", () => {
         const app = resolve({ serving: { endpoints: { classifier: { enabled: false } } }, app: { enabled: false } }).app;
         expect(app.enabled).to.equal(false);
+        expect(app.waitingForEndpoint).to.equal(undefined);
+        expect(resolve({ app: { enabled: "false" } }).app.enabled).to.equal(false);
+    });
+
+    it("leaves the app out while its endpoint is disabled (enabled: auto), so serving can wait for the models", () => {
+        const waiting = resolve({ serving: { endpoints: { classifier: { enabled: false } } } }).app;
+        expect(waiting).to.include({ enabled: false, waitingForEndpoint: "classifier" });
+        expect(resolve({}).app).to.include({ enabled: true }).and.not.have.property("waitingForEndpoint");
+        expect(resolve({ app: { enabled: true } }).app.enabled).to.equal(true);
     });
 });
 
@@ -141,9 +150,10 @@ describe("app settings: bad input is rejected with the key named", () => {
         expect(issue({ app: { endpoint: "forecaster" } }, "lakehouse:app.endpoint").allowed).to.match(/classifier, feedback/);
     });
 
-    it("rejects scoring against a disabled endpoint, and says how to fix it", () => {
-        const found = issue({ serving: { endpoints: { classifier: { enabled: false } } } }, "lakehouse:app.endpoint");
-        expect(found.allowed).to.match(/serving\.endpoints\.classifier\.enabled is false/).and.match(/app\.enabled false/);
+    it("rejects an app that must run (enabled: true) against a disabled endpoint, and says how to fix it", () => {
+        const found = issue({ serving: { endpoints: { classifier: { enabled: false } } }, app: { enabled: true } }, "lakehouse:app.endpoint");
+        expect(found.allowed).to.match(/serving\.endpoints\.classifier\.enabled is false/).and.match(/app\.enabled auto or false/);
+        expect(issue({ app: { enabled: "yes" } }, "lakehouse:app.enabled").allowed).to.equal("one of auto | true | false");
     });
 
     it("rejects unknown fields, a table that is not a Unity Catalog name and a list that is not a list", () => {

@@ -253,15 +253,15 @@ describe("data app: compute size changes touch nothing that holds data", () => {
     });
 });
 
-describe("data app: switched off", () => {
-    it("registers no app, no upload and no app grants when app.enabled is false", async () => {
-        const s = await planOf("dev", "app.enabled=false");
+describe("data app: waits for its endpoint", () => {
+    it("registers no app, no upload and no app grants while the endpoint it scores against is disabled, and says why", async () => {
+        const s = await planOf("dev", "serving.endpoints.classifier.enabled=false");
         expect(s.ofType(T.component)).to.deep.equal([]);
         expect(s.ofType(T.app)).to.deep.equal([]);
         expect(s.ofType(T.file).filter((f) => (f.inputs as any).path.includes("/apps/"))).to.deep.equal([]);
         expect(s.run.outputs).to.not.have.property("appUrl");
-        const dev = await planOf("dev");
-        const sp = appSp(dev);
+        expect(s.run.diagnostics).to.include("info: app lakehouse-dev-app is left out until serving.endpoints.classifier is enabled (app.enabled is auto)");
+        const sp = appSp(await planOf("dev"));
         expect(JSON.stringify(s.ofType(T.grants).map((g) => g.inputs))).to.not.contain(sp);
     });
 });

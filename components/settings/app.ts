@@ -16,9 +16,11 @@ import { Checker, PlainObject, keyPath } from "./validate";
  * Defaults of `lakehouse:app`; `Pulumi.yaml` declares the same value (a test keeps them equal).
  * `name` and `computeSize` have no static default: the name is derived per stack
  * (`<namePrefix>-<stack>-app`) and the size comes from the `lakehouse:computeSize` profile.
+ * `enabled: auto` deploys the app when the endpoint it scores against is enabled, so the serving
+ * runbook's first step (endpoint off until the models are registered) keeps working.
  */
 export const APP_DEFAULTS = {
-    enabled: true,
+    enabled: "auto" as AppEnabled,
     description: "Gold-layer rows and live scoring against the A/B serving endpoint",
     endpoint: "classifier",
     table: "features",
@@ -28,6 +30,9 @@ export const APP_DEFAULTS = {
 };
 
 export const APP_KEYS = ["app"] as const;
+
+export const APP_ENABLED = ["auto", "true", "false"] as const;
+export type AppEnabled = (typeof APP_ENABLED)[number];
 
 const FIELDS = ["enabled", "name", "description", "computeSize", "endpoint", "table", "users", "owners", "permissions"] as const;
 
@@ -46,6 +51,8 @@ export type AppPermissionLevel = (typeof APP_PERMISSION_LEVELS)[number];
 export interface AppSettings {
     /** False: no app (and no app resources) in this stack. */
     enabled: boolean;
+    /** Set when `enabled: auto` left the app out because its endpoint is disabled: that endpoint's key. */
+    waitingForEndpoint?: string;
     /** Databricks app name, unique in the workspace; renaming replaces the app. */
     name: string;
     description: string;
@@ -104,7 +111,7 @@ export function parseApp(
 ): AppSettings {
     const d = APP_DEFAULTS;
     const app = check.object("app", raw.app, FIELDS);
-    const enabled = check.boolean("app.enabled", app.enabled, d.enabled);
+    const enabledSetting = check.oneOf("app.enabled", typeof app.enabled === "boolean" ? String(app.enabled) : app.enabled, APP_ENABLED, d.enabled);
     const name = check.string("app.name", app.name, defaultAppName(platform.namePrefix, platform.stack), APP_NAME);
     const description = check.string("app.description", app.description, d.description, DESCRIPTION);
     const computeSize = parseComputeSize(check, app.computeSize, platform.sizes.app.computeSize);
@@ -113,14 +120,21 @@ export function parseApp(
     const endpointKey = check.string("app.endpoint", app.endpoint, d.endpoint);
     const endpoint = serving.endpoints.find((e) => e.key === endpointKey);
     const keys = serving.endpoints.map((e) => e.key);
+    let enabled = enabledSetting !== "false";
+    let waitingForEndpoint: string | undefined;
     if (enabled && endpoint === undefined) {
         check.fail("app.endpoint", app.endpoint ?? endpointKey, `the key of an endpoint in lakehouse:serving.endpoints (${keys.join(", ") || "none declared"})`);
     } else if (enabled && endpoint !== undefined && !endpoint.enabled) {
-        check.fail(
-            "app.endpoint",
-            app.endpoint ?? endpointKey,
-            `an enabled serving endpoint (serving.endpoints.${endpointKey}.enabled is false): enable it, point app.endpoint at another, or set app.enabled false`,
-        );
+        if (enabledSetting === "auto") {
+            enabled = false;
+            waitingForEndpoint = endpointKey;
+        } else {
+            check.fail(
+                "app.endpoint",
+                app.endpoint ?? endpointKey,
+                `an enabled serving endpoint (serving.endpoints.${endpointKey}.enabled is false): enable it, point app.endpoint at another, or set app.enabled auto or false`,
+            );
+        }
     }
 
     const users = parseRoles(check, "app.users", app.users, principals);
@@ -148,6 +162,7 @@ export function parseApp(
     const base = kebab(`${platform.namePrefix}-${platform.stack}`);
     return {
         enabled,
+        ...(waitingForEndpoint !== undefined ? { waitingForEndpoint } : {}),
         name,
         description,
         computeSize,
