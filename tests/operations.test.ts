@@ -11,6 +11,8 @@ import * as YAML from "yaml";
 import { resolveConfig } from "../components/config";
 import { isConfigError } from "../components/settings/validate";
 import { runProgram } from "../tools/harness";
+import { GraphResource, architectureSection, renderMermaid } from "../tools/mermaid";
+import { readSection } from "../tools/readme";
 import { listStacks, parseOverride, stackConfig, stackConfigNotes } from "../tools/stack-config";
 import { planOf } from "./helpers";
 
@@ -421,5 +423,103 @@ describe("operations: adopting existing resources (lakehouse:adopt)", () => {
         }
         expect(keys).to.include.members(["lakehouse:adopt.workspace", "lakehouse:adopt.managedResourceGroup"]);
         expect(registered.filter((u) => !u.includes("::pulumi:pulumi:Stack::"))).to.deep.equal([]);
+    });
+});
+
+describe("operations: the architecture picture (npm run plan -- --format mermaid)", () => {
+    const urn = (type: string, name: string, parentType = "") => `urn:pulumi:dev::lakehouse::${parentType ? `${parentType}$` : ""}${type}::${name}`;
+    const STACK = urn("pulumi:pulumi:Stack", "lakehouse-dev");
+    const res = (type: string, name: string, parent: string, dependencies: string[] = [], extra: Partial<GraphResource> = {}): GraphResource => ({
+        urn: urn(type, name, parent === "" ? "" : "x"),
+        type,
+        name,
+        parent,
+        provider: "",
+        dependencies,
+        protect: false,
+        ...extra,
+    });
+    const stack = res("pulumi:pulumi:Stack", "lakehouse-dev", "");
+    const store = res("lakehouse:storage:LakehouseStorage", "storage", STACK);
+    const inner = res("lakehouse:storage:Inner", "inner", store.urn);
+    const group = res("azure-native:resources:ResourceGroup", "resource-group", store.urn);
+    const account = res("azure-native:storage:StorageAccount", "account", store.urn, [group.urn], { protect: true });
+    const bronze = res("azure-native:storage:BlobContainer", "container-bronze", store.urn, [group.urn, account.urn]);
+    const gold = res("azure-native:storage:BlobContainer", "container-gold", store.urn, [group.urn, account.urn]);
+    const provider = res("pulumi:providers:databricks", "workspace-provider", inner.urn, [account.urn]);
+    const cat = res("lakehouse:catalog:UnityCatalog", "catalog", STACK);
+    const catalog = res("databricks:index/catalog:Catalog", "catalog", cat.urn, [gold.urn], { provider: provider.urn });
+    const all = [stack, store, inner, group, account, bronze, gold, provider, cat, catalog];
+    const picture = renderMermaid(all);
+
+    it("draws components as (nested) subgraphs and same-type children as one node", () => {
+        expect(picture.split("\n")[0]).to.equal("flowchart TB");
+        expect(picture).to.contain('subgraph c_storage["storage · LakehouseStorage"]');
+        expect(picture).to.contain('n_storage_BlobContainer["BlobContainer ×2<br/>bronze · gold"]');
+        expect(picture.match(/\["BlobContainer/g), "one node for both containers").to.have.length(1);
+        const lines = picture.split("\n");
+        const open = lines.findIndex((l) => l.includes("subgraph c_storage"));
+        const nested = lines.findIndex((l) => l.includes("subgraph c_inner"));
+        expect(nested).to.be.greaterThan(open);
+        expect(lines.slice(open, nested).filter((l) => l.trim() === "end")).to.deep.equal([]);
+    });
+
+    it("draws each dependency once, from the resource to its dependent, without arrows implied by longer paths", () => {
+        expect(picture).to.contain("n_storage_ResourceGroup --> n_storage_StorageAccount");
+        expect(picture).to.contain("n_storage_StorageAccount --> n_storage_BlobContainer");
+        expect(picture).to.contain("n_storage_BlobContainer --> n_catalog_Catalog");
+        expect(picture).to.not.contain("n_storage_ResourceGroup --> n_storage_BlobContainer");
+    });
+
+    it("connects the provider to the components it serves, and marks protected resources", () => {
+        expect(picture).to.contain("n_inner_databricks_provider -.-> c_catalog");
+        expect(picture).to.contain("class n_storage_StorageAccount protected");
+    });
+
+    it("is the same text whatever order the resources were registered in", () => {
+        expect(renderMermaid([...all].reverse())).to.equal(picture);
+    });
+
+    it("is in the README for the dev stack as the program registers it now (npm run docs:mermaid)", async () => {
+        const { document } = await planOf("dev");
+        const readme = read("README.md");
+        expect(readSection(readme, "architecture"), "README out of step: run `npm run docs:mermaid`").to.equal(architectureSection(renderMermaid(document.resources)));
+        for (const c of document.resources.filter((r) => r.type.startsWith("lakehouse:"))) expect(readme, c.name).to.contain(`subgraph c_${c.name}[`);
+    });
+});
+
+describe("operations: the README's deployment commands", () => {
+    it("create, push and import the environments and stacks that exist", () => {
+        const readme = read("README.md");
+        const section = readme.slice(readme.indexOf("## Deploying from Git"), readme.indexOf("## Adopting existing resources"));
+        const inits = [...section.matchAll(/esc env init (\S+)/g)].map((m) => m[1]);
+        expect(inits.sort()).to.deep.equal(stacks.map((s) => `lakehouse/${s}`));
+        for (const stack of stacks) {
+            expect(parse(`Pulumi.${stack}.yaml`).environment, `Pulumi.${stack}.yaml`).to.deep.equal([`lakehouse/${stack}`]);
+            expect(section).to.contain(`esc env edit lakehouse/${stack} --file esc/lakehouse-${stack}.yaml`);
+            expect(section).to.contain(`pulumi deployment settings push -s ${stack}`);
+        }
+        expect(section).to.contain("pulumi config env add lakehouse/dev");
+    });
+});
+
+describe("operations: the README's adoption recipes", () => {
+    it("name resources exactly as the dev stack registers them (type tokens and URNs)", async () => {
+        const { document } = await planOf("dev");
+        const readme = read("README.md");
+        const section = readme.slice(readme.indexOf("## Adopting existing resources"), readme.indexOf("## Configuration reference"));
+        const urns = new Set(document.resources.map((r) => r.urn));
+        const mentioned = [...section.matchAll(/urn:pulumi:dev::[^'"\s`]+/g)].map((m) => m[0]);
+        expect(mentioned.length).to.be.greaterThan(0);
+        for (const u of mentioned) expect(urns.has(u), u).to.equal(true);
+        const types = new Set(document.resources.map((r) => r.type));
+        const imports = [...section.matchAll(/pulumi import '([^']+)' (\S+)/g)];
+        expect(imports.map((m) => m[1]).sort()).to.deep.equal(
+            ["azure-native:resources:ResourceGroup", "azure-native:storage:StorageAccount", "azure-native:databricks:Workspace", "databricks:index/modelServing:ModelServing"].sort(),
+        );
+        for (const [, type, name] of imports) {
+            expect(types.has(type), type).to.equal(true);
+            expect(document.resources.some((r) => r.type === type && r.name === name), `${type} ${name}`).to.equal(true);
+        }
     });
 });

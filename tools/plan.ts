@@ -3,6 +3,7 @@
  * what `pulumi preview` would create, with the policy verdicts. No cloud account, no Pulumi CLI.
  *
  *   npm run plan -- [--stack dev] [--set path=value ...] [--json]
+ *   npm run plan -- --format mermaid      (the component and resource graph as a Mermaid flowchart)
  *   npm run plan -- --stack prod --diff-set serving.traffic.challenger=50 --diff-set serving.traffic.champion=50
  *
  * With `--diff-set` (repeatable) it plans the stack as it is and again with those overrides, and
@@ -18,12 +19,15 @@ import { isConfigError } from "../components/settings/validate";
 import { GrantsReport, grantsReport, renderGrantsReport } from "./grants-report";
 import { PlanDiff, diffPlans, renderDiff } from "./diff";
 import { PlannedResource, ProgramRun, ROOT, runProgram } from "./harness";
+import { renderMermaid } from "./mermaid";
 import { ConfigOverride, StackConfigError, parseOverride, stackConfigNotes } from "./stack-config";
 
 export interface PlanOptions {
     stack: string;
     overrides: ConfigOverride[];
     json: boolean;
+    /** `--format mermaid`: print the architecture picture (tools/mermaid.ts) instead of the report. */
+    mermaid?: boolean;
     /** `--diff-set` overrides: when present, print the diff between the plan without and with them. */
     diffSets: ConfigOverride[];
 }
@@ -54,7 +58,12 @@ export function parseArgs(argv: string[]): PlanOptions {
         else if (arg.startsWith("--stack=")) options.stack = arg.slice("--stack=".length);
         else if (arg === "--set") options.overrides.push(parseOverride(value()));
         else if (arg.startsWith("--set=")) options.overrides.push(parseOverride(arg.slice("--set=".length)));
-        else if (arg === "--json") options.json = true;
+        else if (arg === "--format" || arg.startsWith("--format=")) {
+            const format = arg === "--format" ? value() : arg.slice("--format=".length);
+            if (format === "json") options.json = true;
+            else if (format === "mermaid") options.mermaid = true;
+            else if (format !== "text") throw new StackConfigError(`--format ${format}: expected text, json or mermaid`);
+        } else if (arg === "--json") options.json = true;
         else if (arg === "--diff-set") options.diffSets.push(parseOverride(value()));
         else if (arg.startsWith("--diff-set=")) options.diffSets.push(parseOverride(arg.slice("--diff-set=".length)));
         else throw new StackConfigError(`unknown option ${arg} (options: --stack NAME, --set path=value, --diff-set path=value, --json)`);
@@ -165,6 +174,11 @@ async function main(): Promise<number> {
         // A missing stack file is reported by the plan itself.
     }
     try {
+        if (options.mermaid) {
+            const { document } = await plan(options.stack, options.overrides);
+            process.stdout.write(`${renderMermaid(document.resources)}\n`);
+            return EXIT.ok;
+        }
         if (options.diffSets.length > 0) {
             const doc = await planDiff(options.stack, options.overrides, options.diffSets);
             const title = `Blast radius on stack ${doc.stack} of ${doc.diffSets.map((o) => `pulumi config set --path ${o.path} ${o.value}`).join(" + ")}:`;
