@@ -216,13 +216,14 @@ describe("catalog: protection and blast radius", () => {
         expect(input(dev.named(T.catalog, "catalog")).forceDestroy).to.equal(true);
     });
 
-    for (const [what, sets] of [
-        ["a traffic shift", ["serving.traffic.champion=90", "serving.traffic.challenger=10"]],
-        ["a compute size change", ["computeSize=large"]],
+    // The same scenarios as the serving and pipelines tests (planOf is memoized: no extra program run).
+    for (const [what, stack, sets] of [
+        ["a traffic shift", "prod", ["serving.traffic.challenger=50", "serving.traffic.champion=50"]],
+        ["a compute size change", "dev", ["computeSize=large"]],
     ] as const) {
-        it(`changes no catalog resource or grant on ${what}`, async () => {
-            const before = await planOf("dev");
-            const after = await planOf("dev", ...sets);
+        it(`changes no catalog resource or grant on ${what} (${stack})`, async () => {
+            const before = await planOf(stack);
+            const after = await planOf(stack, ...sets);
             const pick = (s: typeof before) => Object.fromEntries(s.run.resources.filter((r) => CATALOG_TYPES.includes(r.type)).map((r) => [r.urn, { inputs: r.inputs, protect: r.protect }]));
             expect(Object.keys(pick(before)).length).to.be.greaterThan(10);
             expect(pick(after)).to.deep.equal(pick(before));
