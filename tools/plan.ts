@@ -186,10 +186,10 @@ async function main(): Promise<number> {
             return hasMandatoryViolation(doc.policies) ? EXIT.mandatoryViolation : EXIT.ok;
         }
         const { run, document } = await plan(options.stack, options.overrides);
-        // What the program logged (pulumi.log): in the report, or on stderr so --json stays one document.
-        if (options.json) for (const d of run.diagnostics) process.stderr.write(`${d}\n`);
-        else if (run.diagnostics.length > 0) process.stdout.write(`Diagnostics:\n${run.diagnostics.map((d) => `  ${d}`).join("\n")}\n\n`);
         process.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : `${renderText(document)}\n`);
+        // What the program logged (pulumi.log): after the report, or on stderr so --json stays one document.
+        if (options.json) for (const d of run.diagnostics) process.stderr.write(`${d}\n`);
+        else if (run.diagnostics.length > 0) process.stdout.write(`\nDiagnostics:\n${run.diagnostics.map((d) => `  ${d}`).join("\n")}\n`);
         return hasMandatoryViolation(document.policies) ? EXIT.mandatoryViolation : EXIT.ok;
     } catch (err) {
         if (isConfigError(err) || err instanceof StackConfigError) {
