@@ -60,7 +60,11 @@ describe("config: defaults and resolution", () => {
         const config = resolve({});
         expect(Object.isFrozen(config)).to.equal(true);
         expect(Object.isFrozen(config.catalog.schemas)).to.equal(true);
-        expect(() => ((config as any).catalog.name = "other")).to.throw(TypeError);
+        expect(() => {
+            "use strict";
+            (config as any).catalog.name = "other";
+        }).to.throw(TypeError);
+        expect(config.catalog.name).to.equal("lakehouse");
     });
 
     it("accepts integers given as strings, as `pulumi config set` without --path stores them", () => {

@@ -4,6 +4,7 @@
  */
 import { expect } from "chai";
 import { BUILTIN_ROLES } from "../components/rbac";
+import { runProgram } from "../tools/harness";
 import { planOf, rejectedConfig } from "./helpers";
 
 const T = {
@@ -171,7 +172,6 @@ describe("foundation: protection and determinism", () => {
     });
 
     it("gives identical URNs and names on two runs", async () => {
-        const { runProgram } = await import("../tools/harness");
         const a = await runProgram({ stack: "dev" });
         const b = await runProgram({ stack: "dev" });
         const summary = (r: typeof a) => r.resources.map((x) => [x.urn, (x.inputs as any).name ?? (x.inputs as any).accountName ?? ""]).sort();

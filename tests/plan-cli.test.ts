@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { DuplicateUrnError, runProgram } from "../tools/harness";
 import { parseOverride, splitPath, stackConfig } from "../tools/stack-config";
 
 const root = path.resolve(__dirname, "..");
@@ -83,7 +84,6 @@ describe("offline plan: config paths as `pulumi config set --path` reads them", 
 
 describe("offline plan: program errors", () => {
     it("reports duplicate URNs as an error", async () => {
-        const { runProgram, DuplicateUrnError } = await import("../tools/harness");
         let caught: unknown;
         try {
             await runProgram({ stack: "dev", program: path.join(__dirname, "fixtures", "duplicate-program") });

@@ -5,6 +5,8 @@ import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
 import * as YAML from "yaml";
 import { CONFIG_DEFAULTS, CONFIG_KEYS } from "../components/config";
+import { configReference } from "../tools/config-docs";
+import { readSection } from "../tools/readme";
 import { listStacks } from "../tools/stack-config";
 
 const root = path.resolve(__dirname, "..");
@@ -74,9 +76,7 @@ describe("project files", () => {
 });
 
 describe("README", () => {
-    it("documents every config key exactly as Pulumi.yaml declares it (npm run docs)", async () => {
-        const { configReference } = await import("../tools/config-docs");
-        const { readSection } = await import("../tools/readme");
+    it("documents every config key exactly as Pulumi.yaml declares it (npm run docs)", () => {
         const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
         expect(readSection(readme, "config"), "run `npm run docs`").to.equal(configReference(root));
     });
