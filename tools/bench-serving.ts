@@ -55,7 +55,7 @@ export function renderServing(f: ServingFigures): string[] {
         ),
         cp.dependsOnEdges.length === 0
             ? "dependsOn edges on the chain: none (every wait is a data dependency or the provider)"
-            : `dependsOn edges on the chain (ordering the data flow does not need): ${cp.dependsOnEdges.map((e) => `${e.from.split("::").pop()} → ${e.to.split("::").pop()}`).join(", ")}`,
+            : `dependsOn edges on the chain (ordering no input expresses — each must be a real API precondition): ${cp.dependsOnEdges.map((e) => `${e.from.split("::").pop()} → ${e.to.split("::").pop()}`).join(", ")}`,
         "",
     ];
     return lines;
