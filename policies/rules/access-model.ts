@@ -6,7 +6,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { PERMISSION_LEVELS, PRIVILEGES, PermissionObject, Securable, isValidPrivilege } from "../../components/privileges";
-import { PrincipalDirectory, Subject, subjectsOf } from "./principals";
+import { PrincipalDirectory, Subject, isIdentified, subjectsOf } from "./principals";
 import { Maybe, TYPES, UNKNOWN, knownString, list, normalizePrivilege, read } from "./util";
 
 /** `databricks.Grants` / `databricks.Grant` input → securable kind. */
@@ -79,7 +79,11 @@ function ownedSecurable(resource: PolicyResource): { kind: string; name: Maybe<s
     }
 }
 
-/** Every grant entry in the stack, with its subject resolved through the directory. */
+/**
+ * Every grant entry in the stack, with its subject resolved through the directory. Entries whose
+ * principal the preview cannot know or attribute are left out: `pulumi up` checks them again
+ * with their values (CrossGuard skips unknown values the same way).
+ */
 export function grantEntries(resources: readonly PolicyResource[], directory: PrincipalDirectory): GrantEntry[] {
     const out: GrantEntry[] = [];
     for (const r of resources) {
@@ -94,7 +98,8 @@ export function grantEntries(resources: readonly PolicyResource[], directory: Pr
                   }))
                 : [{ principal: read(() => r.props.principal as string | undefined), privileges: list<string>(() => r.props.privileges) }];
             const subjects = subjectsOf(directory, r, authoritative ? "grants" : "principal", raw, (e) => e.principal);
-            raw.forEach((e, i) =>
+            raw.forEach((e, i) => {
+                if (!isIdentified(subjects[i])) return;
                 out.push({
                     resource: r,
                     kind: securable.kind,
@@ -102,19 +107,21 @@ export function grantEntries(resources: readonly PolicyResource[], directory: Pr
                     subject: subjects[i],
                     privileges: e.privileges.filter((p) => typeof p === "string").map(normalizePrivilege),
                     source: authoritative ? "grants" : "grant",
-                }),
-            );
+                });
+            });
             continue;
         }
         const owned = ownedSecurable(r);
         if (!owned) continue;
         const owner = read(() => r.props.owner as string | undefined);
         if (owner === undefined || owner === "") continue;
+        const subject = directory.subjectOf(owner, r, "owner");
+        if (!isIdentified(subject)) continue;
         out.push({
             resource: r,
             kind: owned.kind,
             name: owned.name,
-            subject: directory.subjectOf(owner, r, "owner"),
+            subject,
             privileges: ["ALL_PRIVILEGES", "MANAGE"],
             source: "owner",
         });
@@ -176,7 +183,9 @@ export function permissionEntries(resources: readonly PolicyResource[], director
             return { principalKind, principal, level: knownString(() => c.permissionLevel) ?? "" };
         });
         const subjects = subjectsOf(directory, r, "accessControls", controls, (c) => c.principal as Maybe<string | undefined>);
-        controls.forEach((c, i) => out.push({ resource: r, object, principalKind: c.principalKind, subject: subjects[i], level: c.level }));
+        controls.forEach((c, i) => {
+            if (isIdentified(subjects[i])) out.push({ resource: r, object, principalKind: c.principalKind, subject: subjects[i], level: c.level });
+        });
     }
     return out;
 }

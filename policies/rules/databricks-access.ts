@@ -7,7 +7,7 @@ import * as databricks from "@pulumi/databricks";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { BROAD_GROUPS, PERMISSION_LEVELS, PermissionObject } from "../../components/privileges";
 import { PERMISSION_OBJECT_FIELDS, permissionEntries } from "./access-model";
-import { PrincipalDirectory, Subject, describeSubject, matchesAny, selectorRoles } from "./principals";
+import { PrincipalDirectory, Subject, describeSubject, isIdentified, matchesAny, selectorRoles } from "./principals";
 import { TYPES, knownString, list, names, ofType, read, stringListSchema } from "./util";
 
 const MANAGE_LEVELS = ["CAN_MANAGE", "IS_OWNER"];
@@ -118,7 +118,7 @@ export const secretAclWriteAdminsOnly: StackValidationPolicy = {
             const permission = knownString(() => acl.props.permission);
             if (permission === undefined || permission.toUpperCase() === "READ") continue;
             const subject = directory.subjectOf(read(() => acl.props.principal as string | undefined), acl, "principal");
-            if (!matchesAny(admins, subject)) {
+            if (isIdentified(subject) && !matchesAny(admins, subject)) {
                 report(`gives ${permission} on secret scope ${knownString(() => acl.props.scope) ?? ""} to ${describeSubject(subject)}, not an allow-listed admin (config "admins": ${names(admins)}).`, acl.urn);
             }
         }

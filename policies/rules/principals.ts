@@ -92,7 +92,8 @@ export class PrincipalDirectory {
      */
     subjectOf(principal: Maybe<string | undefined>, owner: PolicyResource, field: string, taken: ReadonlySet<string> = new Set()): Subject {
         if (typeof principal === "string" && principal !== "") {
-            return { principal, role: this.roleByApplicationId.get(principal.toLowerCase()) };
+            const role = this.roleByApplicationId.get(principal.toLowerCase());
+            return role ? { principal, role } : { principal };
         }
         if (principal !== UNKNOWN && principal !== undefined && principal !== "") return {};
         const fieldDeps = owner.propertyDependencies?.[field];
@@ -107,9 +108,14 @@ export class PrincipalDirectory {
     }
 }
 
+const APPLICATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * Subjects of every entry of a resource: known principals first (so their roles are "taken"),
- * then unknown ones attributed by dependency.
+ * Subjects of every entry of a resource. Known principals are matched by value first; then, if
+ * exactly one entry is still unattributed — its principal unknown, or an application id that no
+ * marked service principal declares (the app's service principal is created by `databricks.App`,
+ * so its id is never an input) — and the resource depends on exactly one marked resource whose role
+ * no other entry took, that entry plays that role.
  */
 export function subjectsOf<E>(
     directory: PrincipalDirectory,
@@ -119,15 +125,18 @@ export function subjectsOf<E>(
     principalOf: (entry: E) => Maybe<string | undefined>,
 ): Subject[] {
     const principals = entries.map(principalOf);
-    const taken = new Set<string>();
-    const subjects: Subject[] = principals.map((p) => {
-        if (typeof p !== "string" || p === "") return {};
-        const subject = directory.subjectOf(p, owner, field);
-        if (subject.role) taken.add(subject.role);
-        return subject;
-    });
-    principals.forEach((p, i) => {
-        if (typeof p !== "string" || p === "") subjects[i] = directory.subjectOf(p, owner, field, taken);
-    });
+    const subjects: Subject[] = principals.map((p) => (typeof p === "string" && p !== "" ? directory.subjectOf(p, owner, field) : {}));
+    const taken = new Set(subjects.map((s) => s.role).filter((r): r is string => r !== undefined));
+    const pending = subjects.map((_s, i) => i).filter((i) => !subjects[i].role && (subjects[i].principal === undefined || APPLICATION_ID.test(subjects[i].principal!)));
+    if (pending.length === 1) {
+        const [i] = pending;
+        const byDependency = directory.subjectOf(UNKNOWN, owner, field, taken);
+        if (byDependency.role) subjects[i] = { ...subjects[i], role: byDependency.role };
+    }
     return subjects;
+}
+
+/** True when the pack knows who the subject is (else the preview cannot check it yet; `pulumi up` will, with the value). */
+export function isIdentified(subject: Subject): boolean {
+    return subject.principal !== undefined || subject.role !== undefined;
 }
