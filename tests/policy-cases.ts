@@ -1,0 +1,475 @@
+/**
+ * At least one violating and one compliant case per policy, as resources the SDKs would accept.
+ * `tests/policies.test.ts` runs every case and fails for a policy of the pack without both kinds.
+ */
+import type { ResourceUnderPolicy } from "../policies/runner";
+import {
+    ACCOUNT_ID,
+    ANALYSTS,
+    APP_SP_ID,
+    PIPELINE_APP_ID,
+    SECURE_ACCOUNT,
+    SECURE_WORKSPACE,
+    SUBSCRIPTION,
+    T,
+    daysFromNow,
+    endpoint,
+    grants,
+    kmflowGrants,
+    pipelineSp,
+    policyDefinition,
+    res,
+    roleDefinition,
+} from "./policy-fixtures";
+
+export interface PolicyCase {
+    title: string;
+    resources: () => ResourceUnderPolicy[];
+    /** The policy's config (as in policies/config/<stack>.json). */
+    config?: Record<string, unknown>;
+    /** What the (first) violation message says. */
+    says?: RegExp;
+}
+
+export interface PolicyCases {
+    violating: PolicyCase[];
+    compliant: PolicyCase[];
+}
+
+const account = (overrides: Record<string, unknown> = {}) => [res(T.account, { ...SECURE_ACCOUNT, ...overrides })];
+const workspace = (overrides: Record<string, unknown> = {}) => [res(T.workspace, { ...SECURE_WORKSPACE, ...overrides })];
+const perms = (object: Record<string, string>, controls: Record<string, string>[], options = {}) => res(T.permissions, { ...object, accessControls: controls }, options);
+const job = (props: Record<string, unknown>) => [res(T.job, { name: "full-run", ...props })];
+const UC_CLUSTER = { sparkVersion: "16.4.x-scala2.12", nodeTypeId: "Standard_D4ds_v5", numWorkers: 1, dataSecurityMode: "USER_ISOLATION", autoterminationMinutes: 30 };
+const roleAssignment = (guid: string, scope: string) => [res(T.roleAssignment, { principalId: "p", principalType: "ServicePrincipal", roleDefinitionId: roleDefinition(guid), scope })];
+const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+const BLOB_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+const password = (props: Record<string, unknown>) => [res(T.password, { applicationId: "/applications/x", ...props })];
+
+export const CASES: Record<string, PolicyCases> = {
+    // ── Unity Catalog grants ──────────────────────────────────────────────────────────────
+    "uc-no-risky-privileges": {
+        violating: [
+            { title: "ALL_PRIVILEGES on the catalog to analysts", resources: () => [grants({ catalog: "lake" }, [[ANALYSTS, ["ALL_PRIVILEGES"]]])], says: /"data-analysts" is granted catalog lake with ALL_PRIVILEGES/ },
+            { title: "EXTERNAL_USE_SCHEMA to the pipeline principal", resources: () => [pipelineSp(), grants({ schema: "lake.gold" }, [[PIPELINE_APP_ID, ["EXTERNAL_USE_SCHEMA"]]])], says: /role:pipeline .* EXTERNAL_USE_SCHEMA/ },
+            { title: "a catalog owned by a non-admin group", resources: () => [res(T.catalog, { name: "lake", owner: ANALYSTS })], says: /owns catalog lake with ownership/ },
+            { title: "MANAGE in lower case spelling", resources: () => [grants({ table: "lake.gold.t" }, [[ANALYSTS, ["manage"]]])], says: /MANAGE/ },
+        ],
+        compliant: [
+            { title: "MANAGE to an allow-listed admin group", resources: () => [grants({ catalog: "lake" }, [["lakehouse-admins", ["MANAGE", "ALL_PRIVILEGES"]]])], config: { admins: ["lakehouse-admins"] } },
+            { title: "the KMFlow set to the pipeline", resources: () => [pipelineSp(), ...kmflowGrants()] },
+        ],
+    },
+    "uc-broad-groups-discovery-only": {
+        violating: [
+            { title: "MODIFY to account users", resources: () => [grants({ schema: "lake.gold" }, [["account users", ["USE_SCHEMA", "MODIFY"]]])], says: /"account users" is granted schema lake.gold with MODIFY/ },
+            { title: "SELECT to users through a single Grant", resources: () => [res(T.grant, { catalog: "lake", principal: "users", privileges: ["SELECT"] })], says: /SELECT/ },
+        ],
+        compliant: [{ title: "USE_CATALOG and BROWSE to account users", resources: () => [grants({ catalog: "lake" }, [["account users", ["USE_CATALOG", "BROWSE"]]])] }],
+    },
+    "uc-privileges-valid-on-securable": {
+        violating: [
+            { title: "WRITE_VOLUME on a table", resources: () => [grants({ table: "lake.bronze.meta" }, [[ANALYSTS, ["SELECT", "WRITE_VOLUME"]]])], says: /WRITE_VOLUME, which does not apply to a table/ },
+            { title: "CREATE_SCHEMA on a schema", resources: () => [grants({ schema: "lake.bronze" }, [[ANALYSTS, ["CREATE_SCHEMA"]]])], says: /does not apply to a schema/ },
+            { title: "a privilege Unity Catalog does not have", resources: () => [grants({ catalog: "lake" }, [[ANALYSTS, ["READ_EVERYTHING"]]])], says: /is not a Unity Catalog privilege/ },
+        ],
+        compliant: [{ title: "the KMFlow set, each on its securable", resources: () => kmflowGrants() }],
+    },
+    "uc-writes-only-by-writers": {
+        violating: [
+            { title: "MODIFY to analysts", resources: () => [grants({ schema: "lake.gold" }, [[ANALYSTS, ["SELECT", "MODIFY"]]])], says: /"data-analysts" .* MODIFY but is not an allow-listed writer/ },
+            { title: "CREATE_TABLE to the app principal", resources: () => [grants({ schema: "lake.gold" }, [[APP_SP_ID, ["CREATE_TABLE"]]])], says: /CREATE_TABLE/ },
+        ],
+        compliant: [
+            { title: "writes by the pipeline principal (role:pipeline, the default writer)", resources: () => [pipelineSp(), ...kmflowGrants()] },
+            { title: "writes by an allow-listed engineering group", resources: () => [grants({ schema: "lake.silver" }, [["data-engineers", ["MODIFY"]]])], config: { writers: ["role:pipeline", "data-engineers"] } },
+        ],
+    },
+    "uc-least-privilege-allowance": {
+        violating: [
+            { title: "SELECT on the catalog for the pipeline (reaches every table)", resources: () => [pipelineSp(), ...kmflowGrants(), grants({ catalog: "lake" }, [[PIPELINE_APP_ID, ["SELECT"]]])], says: /role:pipeline \(1{8}-.*\) would hold more than its allowance \(role:pipeline\) from catalog lake: SELECT on it \(allowed on a catalog: USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA\)\.$/ },
+            {
+                title: "EXECUTE on a schema for the pipeline (reaches its models and functions)",
+                resources: () => [pipelineSp(), grants({ schema: "lake.gold" }, [[PIPELINE_APP_ID, ["USE_SCHEMA", "EXECUTE"]]])],
+                says: /from schema lake.gold: EXECUTE on it \(allowed on a schema: .*\); EXECUTE on every registered model in it \(allowed on a registered model: none\); EXECUTE on every function in it/,
+            },
+            { title: "MODIFY on a schema for a principal with the default read-only allowance", resources: () => [grants({ schema: "lake.gold" }, [[ANALYSTS, ["USE_SCHEMA", "MODIFY"]]])], says: /"data-analysts" would hold more than its allowance \(defaultAllowance\)/ },
+            { title: "CAN_MANAGE on the warehouse for the pipeline", resources: () => [pipelineSp(), perms({ sqlEndpointId: "w" }, [{ servicePrincipalName: PIPELINE_APP_ID, permissionLevel: "CAN_MANAGE" }])], says: /from the sqlWarehouse \(Permissions .*\): CAN_MANAGE on it \(allowed on a sqlWarehouse: CAN_USE\)/ },
+        ],
+        compliant: [
+            { title: "the KMFlow set for the pipeline, read-only for analysts", resources: () => [pipelineSp(), ...kmflowGrants(), grants({ schema: "lake.gold" }, [[ANALYSTS, ["USE_SCHEMA", "SELECT"]]]), perms({ sqlEndpointId: "w" }, [{ servicePrincipalName: PIPELINE_APP_ID, permissionLevel: "CAN_USE" }])] },
+            { title: "an allowance from config for an engineering group", resources: () => [grants({ schema: "lake.silver" }, [["data-engineers", ["USE_SCHEMA", "MODIFY"]]])], config: { allowances: { "data-engineers": { schema: ["USE_SCHEMA", "MODIFY"], table: ["MODIFY"] } } } },
+        ],
+    },
+    "uc-one-authority-per-securable": {
+        violating: [
+            { title: "two Grants on one schema", resources: () => [grants({ schema: "lake.gold" }, [[ANALYSTS, ["SELECT"]]], { name: "a" }), grants({ schema: "lake.gold" }, [[APP_SP_ID, ["SELECT"]]], { name: "b" })], says: /schema lake.gold already has an authoritative Grants \(a\); b would overwrite it/ },
+            { title: "a Grant beside a Grants", resources: () => [grants({ catalog: "lake" }, [[ANALYSTS, ["USE_CATALOG"]]], { name: "all" }), res(T.grant, { catalog: "lake", principal: APP_SP_ID, privileges: ["USE_CATALOG"] }, { name: "one" })], says: /removes what Grant one adds/ },
+            { title: "two Grant for one principal", resources: () => [res(T.grant, { catalog: "lake", principal: ANALYSTS, privileges: ["USE_CATALOG"] }, { name: "g1" }), res(T.grant, { catalog: "lake", principal: ANALYSTS, privileges: ["BROWSE"] }, { name: "g2" })], says: /already has a Grant for "data-analysts" \(g1\)/ },
+        ],
+        compliant: [{ title: "one Grants per securable", resources: () => kmflowGrants() }],
+    },
+    "uc-grants-to-groups-not-people": {
+        violating: [{ title: "SELECT to a person", resources: () => [grants({ schema: "lake.gold" }, [["ana@example.com", ["SELECT"]]])], says: /is a user account/ }],
+        compliant: [
+            { title: "SELECT to a group", resources: () => [grants({ schema: "lake.gold" }, [[ANALYSTS, ["SELECT"]]])] },
+            { title: "an allow-listed break-glass user", resources: () => [grants({ schema: "lake.gold" }, [["oncall@example.com", ["SELECT"]]])], config: { allowedUsers: ["oncall@example.com"] } },
+        ],
+    },
+    // ── Unity Catalog objects ─────────────────────────────────────────────────────────────
+    "storage-credential-managed-identity": {
+        violating: [
+            { title: "a client-secret credential", resources: () => [res(T.storageCredential, { name: "c", azureServicePrincipal: { applicationId: "a", clientSecret: "s", directoryId: "d" } })], says: /azureServicePrincipal is set/ },
+            { title: "no identity at all", resources: () => [res(T.storageCredential, { name: "c" })], says: /azureManagedIdentity is not set/ },
+        ],
+        compliant: [{ title: "the access connector's managed identity", resources: () => [res(T.storageCredential, { name: "c", azureManagedIdentity: { accessConnectorId: "/x/accessConnectors/dbac" } })] }],
+    },
+    "uc-bound-to-workspace": {
+        violating: [
+            { title: "an open catalog", resources: () => [res(T.catalog, { name: "lake" })], says: /unset \(OPEN\)/ },
+            { title: "an open external location", resources: () => [res(T.externalLocation, { name: "l", url: "abfss://x@y.dfs.core.windows.net/", credentialName: "c", isolationMode: "ISOLATION_MODE_OPEN" })], says: /ISOLATION_MODE_OPEN/ },
+        ],
+        compliant: [
+            {
+                title: "isolated catalog, credential and location",
+                resources: () => [
+                    res(T.catalog, { name: "lake", isolationMode: "ISOLATED" }),
+                    res(T.storageCredential, { name: "c", isolationMode: "ISOLATION_MODE_ISOLATED", azureManagedIdentity: { accessConnectorId: "x" } }),
+                    res(T.externalLocation, { name: "l", url: "abfss://x@y.dfs.core.windows.net/", credentialName: "c", isolationMode: "ISOLATION_MODE_ISOLATED" }),
+                ],
+            },
+        ],
+    },
+    // ── Databricks access ─────────────────────────────────────────────────────────────────
+    "permissions-level-valid-for-object": {
+        violating: [
+            { title: "CAN_QUERY on a warehouse", resources: () => [perms({ sqlEndpointId: "w" }, [{ groupName: ANALYSTS, permissionLevel: "CAN_QUERY" }])], says: /CAN_QUERY is not a permission level of a sqlWarehouse/ },
+            { title: "CAN_RUN on a job", resources: () => [perms({ jobId: "j" }, [{ groupName: ANALYSTS, permissionLevel: "CAN_RUN" }])], says: /job/ },
+        ],
+        compliant: [
+            {
+                title: "the right level for each object",
+                resources: () => [
+                    perms({ servingEndpointId: "e" }, [{ groupName: ANALYSTS, permissionLevel: "CAN_QUERY" }]),
+                    perms({ appName: "a" }, [{ groupName: ANALYSTS, permissionLevel: "CAN_USE" }]),
+                    perms({ jobId: "j" }, [{ groupName: ANALYSTS, permissionLevel: "CAN_MANAGE_RUN" }]),
+                    perms({ pipelineId: "p" }, [{ groupName: ANALYSTS, permissionLevel: "CAN_RUN" }]),
+                    perms({ clusterPolicyId: "c" }, [{ groupName: ANALYSTS, permissionLevel: "CAN_USE" }]),
+                ],
+            },
+        ],
+    },
+    "permissions-no-manage-to-everyone": {
+        violating: [{ title: "CAN_MANAGE on an endpoint to users", resources: () => [perms({ servingEndpointId: "e" }, [{ groupName: "users", permissionLevel: "CAN_MANAGE" }])], says: /gives CAN_MANAGE to "users"/ }],
+        compliant: [{ title: "CAN_QUERY to users", resources: () => [perms({ servingEndpointId: "e" }, [{ groupName: "users", permissionLevel: "CAN_QUERY" }])] }],
+    },
+    "permissions-manage-admins-only": {
+        violating: [
+            { title: "CAN_MANAGE on the warehouse to analysts", resources: () => [perms({ sqlEndpointId: "w" }, [{ groupName: ANALYSTS, permissionLevel: "CAN_MANAGE" }])], says: /gives CAN_MANAGE on its sqlWarehouse to "data-analysts"/ },
+            {
+                title: "IS_OWNER of a job that runs as someone else",
+                resources: () => {
+                    const j = res(T.job, { name: "j", runAs: { servicePrincipalName: APP_SP_ID } });
+                    return [pipelineSp(), j, perms({ jobId: "j-id" }, [{ servicePrincipalName: PIPELINE_APP_ID, permissionLevel: "IS_OWNER" }], { dependsOn: [j] })];
+                },
+                says: /IS_OWNER on its job to role:pipeline/,
+            },
+        ],
+        compliant: [
+            { title: "CAN_MANAGE to an allow-listed admin group", resources: () => [perms({ sqlEndpointId: "w" }, [{ groupName: "lakehouse-admins", permissionLevel: "CAN_MANAGE" }])], config: { admins: ["lakehouse-admins"] } },
+            {
+                title: "the pipeline principal owns the pipeline that runs as it",
+                resources: () => {
+                    const p = res(T.pipeline, { name: "medallion", catalog: "lake", runAs: { servicePrincipalName: PIPELINE_APP_ID } });
+                    return [pipelineSp(), p, perms({ pipelineId: "p-id" }, [{ servicePrincipalName: PIPELINE_APP_ID, permissionLevel: "IS_OWNER" }], { dependsOn: [p] })];
+                },
+            },
+        ],
+    },
+    "secret-acl-no-everyone": {
+        violating: [{ title: "READ to users", resources: () => [res(T.secretAcl, { scope: "s", principal: "users", permission: "READ" })], says: /gives READ on the scope to "users"/ }],
+        compliant: [{ title: "READ to the pipeline principal", resources: () => [res(T.secretAcl, { scope: "s", principal: PIPELINE_APP_ID, permission: "READ" })] }],
+    },
+    "secret-acl-read-only-except-admins": {
+        violating: [
+            { title: "MANAGE to the pipeline principal", resources: () => [pipelineSp(), res(T.secretAcl, { scope: "s", principal: PIPELINE_APP_ID, permission: "MANAGE" })], says: /gives MANAGE on secret scope s to role:pipeline/ },
+            { title: "WRITE to analysts", resources: () => [res(T.secretAcl, { scope: "s", principal: ANALYSTS, permission: "WRITE" })], says: /WRITE/ },
+        ],
+        compliant: [
+            { title: "READ to the pipeline principal", resources: () => [res(T.secretAcl, { scope: "s", principal: PIPELINE_APP_ID, permission: "READ" })] },
+            { title: "MANAGE to an allow-listed admin group", resources: () => [res(T.secretAcl, { scope: "s", principal: "lakehouse-admins", permission: "MANAGE" })], config: { admins: ["lakehouse-admins"] } },
+        ],
+    },
+    "secret-scope-no-initial-manage-principal": {
+        violating: [{ title: 'initialManagePrincipal "users"', resources: () => [res(T.secretScope, { name: "s", initialManagePrincipal: "users" })], says: /initialManagePrincipal is "users"/ }],
+        compliant: [{ title: "no initial manage principal", resources: () => [res(T.secretScope, { name: "s" })] }],
+    },
+    // ── Databricks compute ────────────────────────────────────────────────────────────────
+    "job-runs-as-service-principal": {
+        violating: [
+            { title: "no runAs", resources: () => job({}), says: /runAs is not set/ },
+            { title: "runAs a user", resources: () => job({ runAs: { userName: "ana@example.com" } }), says: /runAs names "ana@example.com"/ },
+        ],
+        compliant: [{ title: "runAs the pipeline principal", resources: () => job({ runAs: { servicePrincipalName: PIPELINE_APP_ID } }) }],
+    },
+    "pipeline-runs-as-service-principal": {
+        violating: [
+            { title: "no runAs", resources: () => [res(T.pipeline, { name: "p", catalog: "lake" })], says: /runAs is not set/ },
+            { title: "runAs a user", resources: () => [res(T.pipeline, { name: "p", catalog: "lake", runAs: { userName: "ana@example.com" } })], says: /runs as user/ },
+        ],
+        compliant: [{ title: "runAs a service principal", resources: () => [res(T.pipeline, { name: "p", catalog: "lake", runAs: { servicePrincipalName: PIPELINE_APP_ID } })] }],
+    },
+    "pipeline-publishes-to-unity-catalog": {
+        violating: [
+            { title: "a Hive metastore pipeline", resources: () => [res(T.pipeline, { name: "p", target: "db" })], says: /catalog is not set/ },
+            { title: "a DBFS storage location", resources: () => [res(T.pipeline, { name: "p", catalog: "lake", storage: "dbfs:/pipelines/p" })], says: /storage is dbfs/ },
+        ],
+        compliant: [{ title: "a Unity Catalog pipeline", resources: () => [res(T.pipeline, { name: "p", catalog: "lake", schema: "bronze" })] }],
+    },
+    "compute-unity-catalog-access-mode": {
+        violating: [
+            { title: "a no-isolation cluster", resources: () => [res(T.cluster, { ...UC_CLUSTER, dataSecurityMode: "NONE" })], says: /dataSecurityMode is NONE/ },
+            { title: "a job cluster without an access mode", resources: () => job({ jobClusters: [{ jobClusterKey: "main", newCluster: { sparkVersion: "16.4.x-scala2.12", numWorkers: 1 } }] }), says: /jobClusters\[main\]\.newCluster dataSecurityMode is unset/ },
+            { title: "a task cluster in legacy table ACL mode", resources: () => job({ tasks: [{ taskKey: "t", newCluster: { sparkVersion: "16.4.x-scala2.12", dataSecurityMode: "LEGACY_TABLE_ACL" } }] }), says: /tasks\[t\]/ },
+        ],
+        compliant: [
+            { title: "standard and dedicated clusters", resources: () => [res(T.cluster, UC_CLUSTER), ...job({ jobClusters: [{ jobClusterKey: "main", newCluster: { sparkVersion: "16.4.x-scala2.12", dataSecurityMode: "SINGLE_USER", singleUserName: PIPELINE_APP_ID } }] })] },
+            { title: "a serverless job (no cluster)", resources: () => job({ tasks: [{ taskKey: "t", environmentKey: "default" }] }) },
+        ],
+    },
+    "cluster-auto-termination": {
+        violating: [
+            { title: "auto-termination off", resources: () => [res(T.cluster, { ...UC_CLUSTER, autoterminationMinutes: 0 })], says: /autoterminationMinutes is 0; set 1-60/ },
+            { title: "longer than the configured maximum", resources: () => [res(T.cluster, { ...UC_CLUSTER, autoterminationMinutes: 45 })], config: { maxMinutes: 30 }, says: /set 1-30/ },
+        ],
+        compliant: [{ title: "30 minutes", resources: () => [res(T.cluster, UC_CLUSTER)] }],
+    },
+    "cluster-policy-unity-catalog-access-mode": {
+        violating: [
+            { title: "a policy that does not constrain the access mode", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ spark_version: { type: "unlimited" } }) })], says: /not constrained/ },
+            { title: "a policy that allows no isolation", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ data_security_mode: { type: "allowlist", values: ["USER_ISOLATION", "NONE"] } }) })], says: /allows NONE/ },
+        ],
+        compliant: [
+            { title: "an allow-list of Unity Catalog modes", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ data_security_mode: { type: "allowlist", values: ["USER_ISOLATION", "SINGLE_USER"] } }) })] },
+            { title: "a family policy with a fixed mode override", resources: () => [res(T.clusterPolicy, { name: "p", policyFamilyId: "personal-vm", policyFamilyDefinitionOverrides: policyDefinition({ data_security_mode: { type: "fixed", value: "SINGLE_USER" } }) })] },
+        ],
+    },
+    "cluster-policy-auto-termination": {
+        violating: [
+            { title: "no auto-termination rule", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ cluster_type: { type: "fixed", value: "all-purpose" } }) })], says: /not constrained/ },
+            { title: "a range that allows 0 (never)", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ autotermination_minutes: { type: "range", minValue: 0, maxValue: 60 } }) })], says: /range/ },
+        ],
+        compliant: [
+            { title: "a range of 10-60 minutes", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ autotermination_minutes: { type: "range", minValue: 10, maxValue: 60, defaultValue: 30 } }) })] },
+            { title: "a job-cluster policy", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ cluster_type: { type: "fixed", value: "job" } }) })] },
+        ],
+    },
+    "warehouse-auto-stop": {
+        violating: [
+            { title: "auto-stop unset (provider default 120)", resources: () => [res(T.warehouse, { name: "w", clusterSize: "Small" })], says: /autoStopMins is unset \(120\)/ },
+            { title: "never stops", resources: () => [res(T.warehouse, { name: "w", clusterSize: "Small", autoStopMins: 0 })], says: /autoStopMins is 0/ },
+        ],
+        compliant: [{ title: "10 minutes", resources: () => [res(T.warehouse, { name: "w", clusterSize: "Small", autoStopMins: 10 })] }],
+    },
+    "service-principal-no-cluster-create": {
+        violating: [{ title: "allowed to create clusters", resources: () => [res(T.sp, { applicationId: PIPELINE_APP_ID, displayName: "x", allowClusterCreate: true })], says: /allowClusterCreate is true/ }],
+        compliant: [{ title: "not allowed", resources: () => [pipelineSp()] }],
+    },
+    // ── Model serving ─────────────────────────────────────────────────────────────────────
+    "serving-traffic-split-valid": {
+        violating: [
+            { title: "a split of 90 + 20", resources: () => [res(T.serving, endpoint([["champion", 90], ["challenger", 20]]))], says: /add up to 110%/ },
+            { title: "a route to an entity the endpoint does not serve", resources: () => [res(T.serving, endpoint([["champion", 50], ["chalenger", 50]]))], says: /"chalenger", which is not a served entity/ },
+            { title: "a fractional percentage", resources: () => [res(T.serving, endpoint([["champion", 49.5], ["challenger", 50.5]]))], says: /whole number/ },
+            { title: "two entities and no routes", resources: () => [res(T.serving, { ...endpoint([]), config: { servedEntities: [{ name: "a" }, { name: "b" }] } })], says: /declares no traffic routes/ },
+        ],
+        compliant: [{ title: "a 90/10 split", resources: () => [res(T.serving, endpoint([["champion", 90], ["challenger", 10]]))] }],
+    },
+    "serving-inference-tables": {
+        violating: [{ title: "no inference table", resources: () => [res(T.serving, endpoint([["champion", 100], ["challenger", 0]], { aiGateway: { usageTrackingConfig: { enabled: true } } }))], says: /inference tables are off/ }],
+        compliant: [
+            { title: "AI gateway inference table", resources: () => [res(T.serving, endpoint([["champion", 100], ["challenger", 0]]))] },
+            { title: "legacy auto-capture", resources: () => [res(T.serving, { name: "e", config: { servedEntities: [{ name: "a" }], autoCaptureConfig: { enabled: true, catalogName: "lake", schemaName: "gold" } }, aiGateway: { usageTrackingConfig: { enabled: true } } })] },
+        ],
+    },
+    "serving-usage-tracking": {
+        violating: [{ title: "usage tracking off", resources: () => [res(T.serving, endpoint([["champion", 50], ["challenger", 50]], { aiGateway: { usageTrackingConfig: { enabled: false } } }))], says: /usage tracking is off/ }],
+        compliant: [{ title: "usage tracking on", resources: () => [res(T.serving, endpoint([["champion", 50], ["challenger", 50]]))] }],
+    },
+    "serving-rate-limits": {
+        violating: [{ title: "no rate limits", resources: () => [res(T.serving, endpoint([["champion", 50], ["challenger", 50]], { aiGateway: { usageTrackingConfig: { enabled: true } } }))], says: /no aiGateway.rateLimits/ }],
+        compliant: [{ title: "100 calls per user per minute", resources: () => [res(T.serving, endpoint([["champion", 50], ["challenger", 50]]))] }],
+    },
+    // ── Apps ──────────────────────────────────────────────────────────────────────────────
+    "app-resources-least-privilege": {
+        violating: [
+            { title: "CAN_MANAGE on the warehouse", resources: () => [res(T.app, { name: "a", resources: [{ name: "wh", sqlWarehouse: { id: "w", permission: "CAN_MANAGE" } }] })], says: /resource wh \(sqlWarehouse\) asks for CAN_MANAGE/ },
+            { title: "WRITE_VOLUME on a volume", resources: () => [res(T.app, { name: "a", resources: [{ name: "v", ucSecurable: { securableFullName: "lake.bronze.raw", securableType: "VOLUME", permission: "WRITE_VOLUME" } }] })], says: /WRITE_VOLUME/ },
+        ],
+        compliant: [
+            {
+                title: "use the warehouse, query the endpoint, read a secret",
+                resources: () => [
+                    res(T.app, {
+                        name: "a",
+                        resources: [
+                            { name: "wh", sqlWarehouse: { id: "w", permission: "CAN_USE" } },
+                            { name: "ep", servingEndpoint: { name: "e", permission: "CAN_QUERY" } },
+                            { name: "key", secret: { scope: "s", key: "k", permission: "READ" } },
+                        ],
+                    }),
+                ],
+            },
+        ],
+    },
+    // ── Azure storage ─────────────────────────────────────────────────────────────────────
+    "storage-minimum-tls-1-2": {
+        violating: [{ title: "TLS 1.0", resources: () => account({ minimumTlsVersion: "TLS1_0" }), says: /minimumTlsVersion is TLS1_0/ }],
+        compliant: [{ title: "TLS 1.2", resources: () => account() }],
+    },
+    "storage-https-only": {
+        violating: [{ title: "HTTP allowed", resources: () => account({ enableHttpsTrafficOnly: false }), says: /plain HTTP/ }],
+        compliant: [{ title: "HTTPS only", resources: () => account() }],
+    },
+    "storage-no-public-blob-access": {
+        violating: [{ title: "public blob access allowed", resources: () => account({ allowBlobPublicAccess: true }), says: /allowBlobPublicAccess is true/ }],
+        compliant: [{ title: "public blob access off", resources: () => account() }],
+    },
+    "storage-shared-key-disabled": {
+        violating: [{ title: "shared key left to the default", resources: () => account({ allowSharedKeyAccess: undefined }), says: /Azure default: allowed/ }],
+        compliant: [{ title: "shared key off", resources: () => account() }],
+    },
+    "storage-network-default-deny": {
+        violating: [{ title: "default Allow", resources: () => account({ networkRuleSet: { defaultAction: "Allow", bypass: "AzureServices" } }), says: /defaultAction is Allow/ }],
+        compliant: [{ title: "default Deny", resources: () => account() }],
+    },
+    "storage-network-azure-services-bypass": {
+        violating: [{ title: "no bypass", resources: () => account({ networkRuleSet: { defaultAction: "Deny", bypass: "None" } }), says: /bypass is None/ }],
+        compliant: [{ title: "AzureServices with logging", resources: () => account({ networkRuleSet: { defaultAction: "Deny", bypass: "Logging, AzureServices" } }) }],
+    },
+    "storage-public-network-access-disabled": {
+        violating: [{ title: "public endpoint on", resources: () => account({ publicNetworkAccess: "Enabled" }), says: /publicNetworkAccess is Enabled/ }],
+        compliant: [{ title: "private endpoints only", resources: () => account() }],
+    },
+    "storage-no-local-users-or-sftp": {
+        violating: [
+            { title: "SFTP on", resources: () => account({ isSftpEnabled: true }), says: /isSftpEnabled is true/ },
+            { title: "local users left to the default", resources: () => account({ isLocalUserEnabled: undefined }), says: /isLocalUserEnabled is unset/ },
+        ],
+        compliant: [{ title: "both off", resources: () => account() }],
+    },
+    "storage-geo-redundant-replication": {
+        violating: [{ title: "zone-redundant only", resources: () => account({ sku: { name: "Standard_ZRS" } }), says: /sku is Standard_ZRS/ }],
+        compliant: [{ title: "RA-GZRS", resources: () => account() }],
+    },
+    "storage-blob-soft-delete": {
+        violating: [
+            { title: "an account without blob service properties", resources: () => account(), says: /no BlobServiceProperties/ },
+            {
+                title: "one day of retention",
+                resources: () => {
+                    const [a] = account();
+                    return [a, res(T.blobService, { accountName: "lakehousedeva1b2c3", deleteRetentionPolicy: { enabled: true, days: 1 }, containerDeleteRetentionPolicy: { enabled: true, days: 7 } }, { dependsOn: [a] })];
+                },
+                says: /deleteRetentionPolicy.days is 1; keep at least 7 days/,
+            },
+            {
+                title: "container soft delete off",
+                resources: () => {
+                    const [a] = account();
+                    return [a, res(T.blobService, { accountName: "lakehousedeva1b2c3", deleteRetentionPolicy: { enabled: true, days: 7 } }, { dependsOn: [a] })];
+                },
+                says: /containerDeleteRetentionPolicy is not enabled/,
+            },
+        ],
+        compliant: [
+            {
+                title: "seven days for blobs and containers (matched by account name)",
+                resources: () => [...account(), res(T.blobService, { accountName: "lakehousedeva1b2c3", deleteRetentionPolicy: { enabled: true, days: 7 }, containerDeleteRetentionPolicy: { enabled: true, days: 7 } })],
+            },
+        ],
+    },
+    "storage-customer-managed-key": {
+        violating: [{ title: "Microsoft-managed key", resources: () => account({ encryption: { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true } }), says: /Microsoft.Storage/ }],
+        compliant: [{ title: "Key Vault key", resources: () => account() }],
+    },
+    "storage-infrastructure-encryption": {
+        violating: [{ title: "single encryption", resources: () => account({ encryption: { keySource: "Microsoft.Keyvault" } }), says: /requireInfrastructureEncryption is not true/ }],
+        compliant: [{ title: "double encryption", resources: () => account() }],
+    },
+    "storage-account-name": {
+        violating: [{ title: "upper case and a dash", resources: () => account({ accountName: "Lakehouse-Dev" }), says: /"Lakehouse-Dev" does not match/ }],
+        compliant: [{ title: "lower-case alphanumerics", resources: () => account() }],
+    },
+    "storage-container-private": {
+        violating: [{ title: "a public container", resources: () => [res(T.container, { accountName: "a", containerName: "gold", publicAccess: "Container" })], says: /publicAccess is Container/ }],
+        compliant: [{ title: "a private container", resources: () => [res(T.container, { accountName: "a", containerName: "gold", publicAccess: "None" })] }],
+    },
+    // ── Azure Databricks workspace ────────────────────────────────────────────────────────
+    "workspace-premium-sku": {
+        violating: [{ title: "standard SKU", resources: () => workspace({ sku: { name: "standard" } }), says: /sku.name is standard/ }],
+        compliant: [{ title: "premium SKU", resources: () => workspace() }],
+    },
+    "workspace-no-public-ip": {
+        violating: [{ title: "public IPs", resources: () => workspace({ parameters: { enableNoPublicIp: { value: false } } }), says: /public IPs/ }],
+        compliant: [{ title: "secure cluster connectivity", resources: () => workspace() }],
+    },
+    "workspace-public-network-access-disabled": {
+        violating: [{ title: "public workspace", resources: () => workspace({ publicNetworkAccess: "Enabled" }), says: /publicNetworkAccess is Enabled/ }],
+        compliant: [{ title: "Private Link only", resources: () => workspace() }],
+    },
+    "workspace-customer-managed-keys": {
+        violating: [{ title: "no CMK", resources: () => workspace({ encryption: undefined, parameters: { enableNoPublicIp: { value: true } } }), says: /managed services .* and DBFS root/ }],
+        compliant: [{ title: "CMK for managed services and DBFS", resources: () => workspace() }],
+    },
+    // ── Azure role assignments ────────────────────────────────────────────────────────────
+    "rbac-no-privileged-roles": {
+        violating: [{ title: "Owner on the resource group", resources: () => roleAssignment(OWNER, `${SUBSCRIPTION}/resourceGroups/rg`), says: /assigns Owner/ }],
+        compliant: [{ title: "Storage Blob Data Contributor on the account", resources: () => roleAssignment(BLOB_CONTRIBUTOR, ACCOUNT_ID) }],
+    },
+    "rbac-data-roles-scoped-to-storage": {
+        violating: [
+            { title: "blob data role on the resource group", resources: () => roleAssignment(BLOB_CONTRIBUTOR, `${SUBSCRIPTION}/resourceGroups/rg-lakehouse-dev`), says: /assigns Storage Blob Data Contributor on \/subscriptions/ },
+            { title: "blob data role on the subscription", resources: () => roleAssignment(BLOB_CONTRIBUTOR, SUBSCRIPTION), says: /scope it to the storage account/ },
+        ],
+        compliant: [
+            { title: "on the account", resources: () => roleAssignment(BLOB_CONTRIBUTOR, ACCOUNT_ID) },
+            { title: "on one container", resources: () => roleAssignment(BLOB_CONTRIBUTOR, `${ACCOUNT_ID}/blobServices/default/containers/gold`) },
+        ],
+    },
+    // ── Entra ID ──────────────────────────────────────────────────────────────────────────
+    "entra-password-max-lifetime": {
+        violating: [
+            { title: "no expiry (two years)", resources: () => password({ rotateWhenChanged: { window: "w" } }), says: /neither endDate nor endDateRelative/ },
+            { title: "valid for a year", resources: () => password({ endDate: daysFromNow(365) }), says: /valid for 365 days; the maximum is 180/ },
+            { title: "a relative expiry past the configured maximum", resources: () => password({ endDateRelative: "2880h" }), config: { maxLifetimeDays: 90 }, says: /120 days; the maximum is 90/ },
+        ],
+        compliant: [
+            { title: "120 days", resources: () => password({ endDate: daysFromNow(120) }) },
+            { title: "2160h relative", resources: () => password({ endDateRelative: "2160h" }) },
+        ],
+    },
+    "entra-password-rotates": {
+        violating: [{ title: "no rotation trigger", resources: () => password({ endDate: daysFromNow(90) }), says: /rotateWhenChanged is not set/ }],
+        compliant: [{ title: "rotates with the window", resources: () => password({ endDate: daysFromNow(90), rotateWhenChanged: { window: "2026-10-17T00:00:00.000Z" } }) }],
+    },
+    // ── Data protection ───────────────────────────────────────────────────────────────────
+    "data-protected-in-production": {
+        violating: [
+            { title: "an unprotected catalog in production", resources: () => [res(T.catalog, { name: "lake" }, { name: "catalog", protect: false })], config: { production: true }, says: /Catalog catalog holds data but is not protected/ },
+            { title: "an unprotected storage account in production", resources: () => [res(T.account, SECURE_ACCOUNT, { protect: false })], config: { production: true }, says: /StorageAccount/ },
+        ],
+        compliant: [
+            { title: "protected data in production", resources: () => [res(T.catalog, { name: "lake" }, { protect: true }), res(T.volume, { name: "raw", catalogName: "lake", schemaName: "bronze", volumeType: "MANAGED" }, { protect: true })], config: { production: true } },
+            { title: "unprotected data outside production", resources: () => [res(T.catalog, { name: "lake" })], config: { production: false } },
+            { title: "unprotected non-data resources in production", resources: () => [res(T.warehouse, { name: "w", clusterSize: "Small", autoStopMins: 10 })], config: { production: true } },
+        ],
+    },
+    "data-no-force-destroy-in-production": {
+        violating: [{ title: "forceDestroy on a production schema", resources: () => [res(T.schema, { name: "gold", catalogName: "lake", forceDestroy: true }, { name: "schema-gold", protect: true })], config: { production: true }, says: /forceDestroy is true on schema-gold/ }],
+        compliant: [
+            { title: "forceDestroy false in production", resources: () => [res(T.schema, { name: "gold", catalogName: "lake", forceDestroy: false }, { protect: true })], config: { production: true } },
+            { title: "forceDestroy in development", resources: () => [res(T.schema, { name: "gold", catalogName: "lake", forceDestroy: true })] },
+        ],
+    },
+};

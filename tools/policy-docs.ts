@@ -1,0 +1,117 @@
+/**
+ * The README's policy table, generated from the pack, and the pack's figures.
+ *
+ *   npx ts-node --transpile-only tools/policy-docs.ts            # print the table and the figures
+ *   npx ts-node --transpile-only tools/policy-docs.ts --write    # rewrite the README between the markers
+ *   npx ts-node --transpile-only tools/policy-docs.ts --check    # exit 1 when the README is out of date
+ *
+ * The figures count the policies per enforcement level and the REFERENCE.md public rules
+ * (Checkov / Trivy ids) the pack covers.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { Policies } from "@pulumi/policy";
+import { allPolicies, policyGroups } from "../policies/rules";
+import { PUBLIC_RULES, coverage, parsePublicRuleIds } from "../policies/public-rules";
+
+export const ROOT = path.resolve(__dirname, "..");
+export const README = path.join(ROOT, "README.md");
+/** Where REFERENCE.md lives next to the repository (the shared design folder). */
+export const REFERENCE = path.resolve(ROOT, "..", "shared", "REFERENCE.md");
+export const START = "<!-- policies:start -->";
+export const END = "<!-- policies:end -->";
+
+function cell(text: string): string {
+    return text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
+}
+
+/** What a policy lets you configure, as `key` (default) pairs. */
+function configText(policy: Policies[number]): string {
+    const props = policy.configSchema?.properties ?? {};
+    return Object.keys(props)
+        .map((k) => `\`${k}\``)
+        .join(", ");
+}
+
+/** The generated README block: the figures, then a table of every policy grouped by concern. */
+export function policyTable(groups = policyGroups): string {
+    const f = packFigures(groups.flatMap((g) => g.policies));
+    const levels = Object.entries(f.byLevel).map(([level, n]) => `${n} ${level}`).join(", ");
+    const lines = [
+        `${f.total} policies (${levels}); they cover ${f.publicCovered} of the ${f.publicRules} Checkov / Trivy rules REFERENCE.md lists.`,
+        "",
+        "| Policy | Level | What it checks | Config | Public rules |",
+        "|---|---|---|---|---|",
+    ];
+    for (const group of groups) {
+        lines.push(`| **${group.title}** | | | | |`);
+        for (const p of group.policies) {
+            lines.push(`| \`${p.name}\` | ${p.enforcementLevel ?? "advisory"} | ${cell(p.description)} | ${configText(p)} | ${(p.tags ?? []).join(", ")} |`);
+        }
+    }
+    return lines.join("\n");
+}
+
+export interface PackFigures {
+    total: number;
+    byLevel: Record<string, number>;
+    publicRules: number;
+    publicCovered: number;
+    uncovered: string[];
+}
+
+export function packFigures(policies: Policies = allPolicies): PackFigures {
+    const byLevel: Record<string, number> = {};
+    for (const p of policies) byLevel[p.enforcementLevel ?? "advisory"] = (byLevel[p.enforcementLevel ?? "advisory"] ?? 0) + 1;
+    const c = coverage(policies);
+    return { total: policies.length, byLevel, publicRules: Object.keys(PUBLIC_RULES).length, publicCovered: c.covered.length, uncovered: c.uncovered };
+}
+
+export function figuresText(f: PackFigures = packFigures()): string {
+    const levels = Object.entries(f.byLevel)
+        .map(([level, n]) => `${n} ${level}`)
+        .join(", ");
+    return [
+        `Policies in the pack: ${f.total} (${levels})`,
+        `REFERENCE.md public rules (Checkov + Trivy ids) covered: ${f.publicCovered} of ${f.publicRules}${f.uncovered.length ? ` (not covered: ${f.uncovered.join(", ")})` : ""}`,
+    ].join("\n");
+}
+
+/** The README with the generated block between the markers replaced by `table`. */
+export function withTable(readme: string, table: string): string {
+    const start = readme.indexOf(START);
+    const end = readme.indexOf(END);
+    if (start < 0 || end < start) throw new Error(`README.md has no ${START} ... ${END} block`);
+    return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
+}
+
+function main(argv: string[]): number {
+    const table = policyTable();
+    if (argv.includes("--write") || argv.includes("--check")) {
+        const readme = fs.readFileSync(README, "utf8");
+        const wanted = withTable(readme, table);
+        if (argv.includes("--check")) {
+            if (wanted !== readme) {
+                process.stderr.write("README.md's policy table is out of date: run `npx ts-node --transpile-only tools/policy-docs.ts --write`.\n");
+                return 1;
+            }
+            return 0;
+        }
+        fs.writeFileSync(README, wanted);
+        return 0;
+    }
+    process.stdout.write(`${table}\n\n${figuresText()}\n`);
+    if (fs.existsSync(REFERENCE)) {
+        const listed = parsePublicRuleIds(fs.readFileSync(REFERENCE, "utf8"));
+        const missing = listed.filter((id) => !(id in PUBLIC_RULES));
+        const extra = Object.keys(PUBLIC_RULES).filter((id) => !listed.includes(id));
+        process.stdout.write(
+            missing.length || extra.length
+                ? `REFERENCE.md and policies/public-rules.ts disagree: missing ${missing.join(", ") || "none"}, extra ${extra.join(", ") || "none"}\n`
+                : `REFERENCE.md lists the same ${listed.length} public rule ids as policies/public-rules.ts\n`,
+        );
+    }
+    return 0;
+}
+
+if (require.main === module) process.exit(main(process.argv.slice(2)));
