@@ -4,11 +4,9 @@
  * the bad inputs rejected before any resource.
  */
 import { expect } from "chai";
-import { isConfigError } from "../components/settings/validate";
 import { diffPlans } from "../tools/diff";
-import { PlannedResource, runProgram } from "../tools/harness";
-import { parseOverride } from "../tools/stack-config";
-import { planOf } from "./helpers";
+import { PlannedResource } from "../tools/harness";
+import { planOf, rejectedConfig } from "./helpers";
 
 const ENDPOINT = "databricks:index/modelServing:ModelServing";
 const PERMISSIONS = "databricks:index/permissions:Permissions";
@@ -24,23 +22,6 @@ const CUSTOM = [
     "serving.consumers[0]=analysts",
     "serving.consumers[1]=pipeline",
 ];
-
-/**
- * helpers' rejectedConfig, with a static import: its `await import("../tools/harness")` does not
- * resolve under esbuild-register (ERR_MODULE_NOT_FOUND). Same checks: a ConfigError, and nothing
- * but the stack registered before it. Switch back once helpers.ts imports the harness statically.
- */
-async function rejectedConfig(stack: string, ...sets: string[]) {
-    const registered: string[] = [];
-    try {
-        await runProgram({ stack, overrides: sets.map(parseOverride), onRegister: (urn) => registered.push(urn) });
-    } catch (err) {
-        if (!isConfigError(err)) throw err;
-        expect(registered.filter((u) => !u.includes("::pulumi:pulumi:Stack::")), "nothing registered before the config error").to.deep.equal([]);
-        return err;
-    }
-    throw new Error(`expected ${JSON.stringify(sets)} on ${stack} to be rejected`);
-}
 
 function routes(endpoint: PlannedResource): Record<string, number> {
     const list = (endpoint.inputs.config as any).trafficConfig.routes as { servedEntityName: string; trafficPercentage: number }[];
