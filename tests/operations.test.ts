@@ -12,6 +12,7 @@ import { resolveConfig } from "../components/config";
 import { isConfigError } from "../components/settings/validate";
 import { runProgram } from "../tools/harness";
 import { GraphResource, architectureSection, renderMermaid } from "../tools/mermaid";
+import { parseArgs } from "../tools/plan";
 import { readSection } from "../tools/readme";
 import { listStacks, parseOverride, stackConfig, stackConfigNotes } from "../tools/stack-config";
 import { planOf } from "./helpers";
@@ -474,6 +475,13 @@ describe("operations: the architecture picture (npm run plan -- --format mermaid
     it("connects the provider to the components it serves, and marks protected resources", () => {
         expect(picture).to.contain("n_inner_databricks_provider -.-> c_catalog");
         expect(picture).to.contain("class n_storage_StorageAccount protected");
+    });
+
+    it("is what `npm run plan -- --format mermaid` prints; other formats are rejected by name", () => {
+        expect(parseArgs(["--format", "mermaid"]).mermaid).to.equal(true);
+        expect(parseArgs(["--stack", "prod", "--format=mermaid"])).to.include({ stack: "prod", mermaid: true });
+        expect(parseArgs(["--format", "json"]).json).to.equal(true);
+        expect(() => parseArgs(["--format", "svg"])).to.throw("--format svg: expected text, json or mermaid");
     });
 
     it("is the same text whatever order the resources were registered in", () => {
