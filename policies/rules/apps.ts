@@ -1,7 +1,7 @@
 /** Databricks Apps: the resources an app binds get read/use permissions only. */
 import * as databricks from "@pulumi/databricks";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { knownString, list, stringListSchema } from "./util";
+import { knownString, list, stringListSchema, configOf } from "./util";
 
 const RESOURCE_KINDS = ["sqlWarehouse", "servingEndpoint", "secret", "job", "ucSecurable", "app", "database", "experiment", "genieSpace", "postgres"];
 
@@ -14,7 +14,7 @@ export const appResourcesLeastPrivilege: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { allowedPermissions: stringListSchema("Permissions an app resource may request.", APP_READ_PERMISSIONS) } },
     validateResource: validateResourceOfType(databricks.App, (app, args, report) => {
-        const { allowedPermissions } = args.getConfig<{ allowedPermissions: string[] }>();
+        const { allowedPermissions } = configOf<{ allowedPermissions: string[] }>(args, appResourcesLeastPrivilege);
         for (const resource of list<Record<string, unknown>>(() => app.resources)) {
             for (const kind of RESOURCE_KINDS) {
                 const block = resource[kind] as Record<string, unknown> | undefined;

@@ -1,7 +1,7 @@
 /** Azure role assignments: no control-plane admin roles, data roles scoped to the storage they serve. */
 import * as authorization from "@pulumi/azure-native/authorization";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { read, stringListSchema } from "./util";
+import { read, stringListSchema, configOf } from "./util";
 
 /** Built-in role definition GUIDs (REFERENCE.md). */
 export const ROLE_GUIDS = {
@@ -50,7 +50,7 @@ export const rbacNoPrivilegedRoles: ResourceValidationPolicy = {
         },
     },
     validateResource: validateResourceOfType(authorization.RoleAssignment, (assignment, args, report) => {
-        const { forbiddenRoles } = args.getConfig<{ forbiddenRoles: string[] }>();
+        const { forbiddenRoles } = configOf<{ forbiddenRoles: string[] }>(args, rbacNoPrivilegedRoles);
         const guid = roleGuid(read(() => assignment.roleDefinitionId));
         if (guid && forbiddenRoles.map((r) => r.toLowerCase()).includes(guid)) {
             report(`assigns ${roleName(guid)} (${guid}); use a narrower data-plane role.`);
@@ -75,7 +75,7 @@ export const rbacDataRolesScoped: ResourceValidationPolicy = {
         },
     },
     validateResource: validateResourceOfType(authorization.RoleAssignment, (assignment, args, report) => {
-        const { dataRoles } = args.getConfig<{ dataRoles: string[] }>();
+        const { dataRoles } = configOf<{ dataRoles: string[] }>(args, rbacDataRolesScoped);
         const guid = roleGuid(read(() => assignment.roleDefinitionId));
         if (!guid || !dataRoles.map((r) => r.toLowerCase()).includes(guid)) return;
         const scope = read(() => assignment.scope);

@@ -1,7 +1,7 @@
 /** Azure storage rules: the Checkov / Trivy checks REFERENCE.md lists, as CrossGuard policies. */
 import * as storage from "@pulumi/azure-native/storage";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { TYPES, UNKNOWN, integerSchema, knownString, ofType, read } from "./util";
+import { TYPES, UNKNOWN, integerSchema, knownString, ofType, read, configOf } from "./util";
 
 export const storageMinimumTls: ResourceValidationPolicy = {
     name: "storage-minimum-tls-1-2",
@@ -165,7 +165,7 @@ export const storageBlobSoftDelete: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { minDays: integerSchema("Fewest days deleted blobs and containers stay recoverable.", 7, 1) } },
     validateStack: (args, report) => {
-        const { minDays } = args.getConfig<{ minDays: number }>();
+        const { minDays } = configOf<{ minDays: number }>(args, storageBlobSoftDelete);
         const accounts = ofType(args.resources, TYPES.storageAccount);
         const covered = new Set<string>();
         for (const service of ofType(args.resources, TYPES.blobService)) {

@@ -4,7 +4,7 @@
  * Unity Catalog object is set to destroy its contents with it.
  */
 import { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
-import { TYPES, read } from "./util";
+import { TYPES, read, configOf } from "./util";
 
 /** Resources that hold data (or the only path to it); losing them loses the lake. */
 export const DATA_BEARING_TYPES: readonly string[] = [
@@ -24,7 +24,7 @@ const FORCE_DESTROY_TYPES: readonly string[] = [TYPES.catalog, TYPES.schema, TYP
 const PRODUCTION = { properties: { production: { type: "boolean" as const, default: false, description: "True for production stacks (set in policies/config/prod.json)." } } };
 
 function isProduction(args: ResourceValidationArgs): boolean {
-    return args.getConfig<{ production: boolean }>().production === true;
+    return configOf<{ production: boolean }>(args, { configSchema: PRODUCTION }).production === true;
 }
 
 export const dataProtectedInProduction: ResourceValidationPolicy = {

@@ -8,7 +8,7 @@ import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, valida
 import { BROAD_GROUPS, PERMISSION_LEVELS, PermissionObject } from "../../components/privileges";
 import { PERMISSION_OBJECT_FIELDS, permissionEntries } from "./access-model";
 import { PrincipalDirectory, Subject, describeSubject, isIdentified, matchesAny, selectorRoles } from "./principals";
-import { TYPES, knownString, list, names, ofType, read, stringListSchema } from "./util";
+import { TYPES, knownString, list, names, ofType, read, stringListSchema, configOf } from "./util";
 
 const MANAGE_LEVELS = ["CAN_MANAGE", "IS_OWNER"];
 
@@ -46,7 +46,7 @@ export const permissionsNoBroadManage: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { broadGroups: BROAD } },
     validateResource: validateResourceOfType(databricks.Permissions, (permissions, args, report) => {
-        const { broadGroups } = args.getConfig<{ broadGroups: string[] }>();
+        const { broadGroups } = configOf<{ broadGroups: string[] }>(args, permissionsNoBroadManage);
         for (const control of list<Record<string, unknown>>(() => permissions.accessControls)) {
             const group = knownString(() => control.groupName);
             const level = knownString(() => control.permissionLevel);
@@ -82,7 +82,7 @@ export const permissionsManageAdminsOnly: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { admins: ADMINS } },
     validateStack: (args, report) => {
-        const { admins } = args.getConfig<{ admins: string[] }>();
+        const { admins } = configOf<{ admins: string[] }>(args, permissionsManageAdminsOnly);
         const directory = new PrincipalDirectory(args.resources, selectorRoles(admins));
         for (const e of permissionEntries(args.resources, directory)) {
             if (!MANAGE_LEVELS.includes(e.level) || matchesAny(admins, e.subject)) continue;
@@ -98,7 +98,7 @@ export const secretAclNoBroadGroups: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { broadGroups: BROAD } },
     validateResource: validateResourceOfType(databricks.SecretAcl, (acl, args, report) => {
-        const { broadGroups } = args.getConfig<{ broadGroups: string[] }>();
+        const { broadGroups } = configOf<{ broadGroups: string[] }>(args, secretAclNoBroadGroups);
         const principal = knownString(() => acl.principal);
         if (principal !== undefined && broadGroups.map((g) => g.toLowerCase()).includes(principal.toLowerCase())) {
             report(`gives ${knownString(() => acl.permission) ?? "access"} on the scope to "${principal}" (everyone).`);
@@ -112,7 +112,7 @@ export const secretAclWriteAdminsOnly: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { admins: ADMINS } },
     validateStack: (args, report) => {
-        const { admins } = args.getConfig<{ admins: string[] }>();
+        const { admins } = configOf<{ admins: string[] }>(args, secretAclWriteAdminsOnly);
         const directory = new PrincipalDirectory(args.resources, selectorRoles(admins));
         for (const acl of ofType(args.resources, TYPES.secretAcl)) {
             const permission = knownString(() => acl.props.permission);

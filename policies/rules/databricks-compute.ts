@@ -5,7 +5,7 @@
  */
 import * as databricks from "@pulumi/databricks";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { UNKNOWN, integerSchema, knownString, list, read } from "./util";
+import { UNKNOWN, integerSchema, knownString, list, read, configOf } from "./util";
 
 /** Access modes that enforce Unity Catalog (the `kind`-style names are aliases). */
 export const UC_ACCESS_MODES = ["USER_ISOLATION", "SINGLE_USER", "DATA_SECURITY_MODE_STANDARD", "DATA_SECURITY_MODE_DEDICATED", "DATA_SECURITY_MODE_AUTO"];
@@ -89,7 +89,7 @@ export const clusterAutoTermination: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: MAX_IDLE("an interactive cluster", 60),
     validateResource: validateResourceOfType(databricks.Cluster, (cluster, args, report) => {
-        const { maxMinutes } = args.getConfig<{ maxMinutes: number }>();
+        const { maxMinutes } = configOf<{ maxMinutes: number }>(args, clusterAutoTermination);
         const minutes = read(() => cluster.autoterminationMinutes);
         if (minutes === UNKNOWN) return;
         if (typeof minutes !== "number" || minutes < 1 || minutes > maxMinutes) report(`autoterminationMinutes is ${minutes ?? "unset"}; set 1-${maxMinutes}.`);
@@ -144,7 +144,7 @@ export const clusterPolicyAutoTermination: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: MAX_IDLE("a cluster created under a policy", 60),
     validateResource: validateResourceOfType(databricks.ClusterPolicy, (policy, args, report) => {
-        const { maxMinutes } = args.getConfig<{ maxMinutes: number }>();
+        const { maxMinutes } = configOf<{ maxMinutes: number }>(args, clusterPolicyAutoTermination);
         const rules = clusterPolicyRules(policy, () => undefined);
         if (!rules) return;
         const clusterType = rules["cluster_type"];
@@ -163,7 +163,7 @@ export const warehouseAutoStop: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: MAX_IDLE("a SQL warehouse", 60),
     validateResource: validateResourceOfType(databricks.SqlEndpoint, (warehouse, args, report) => {
-        const { maxMinutes } = args.getConfig<{ maxMinutes: number }>();
+        const { maxMinutes } = configOf<{ maxMinutes: number }>(args, warehouseAutoStop);
         const minutes = read(() => warehouse.autoStopMins);
         if (minutes === UNKNOWN) return;
         if (typeof minutes !== "number" || minutes < 1 || minutes > maxMinutes) report(`autoStopMins is ${minutes ?? "unset (120)"}; set 1-${maxMinutes}.`);

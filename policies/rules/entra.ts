@@ -1,7 +1,7 @@
 /** Entra ID: application passwords expire within the configured maximum and rotate on schedule. */
 import * as azuread from "@pulumi/azuread";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { integerSchema, read } from "./util";
+import { integerSchema, read, configOf } from "./util";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -23,7 +23,7 @@ export const entraPasswordLifetime: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { maxLifetimeDays: integerSchema("Longest a client secret may stay valid, in days.", 180, 1) } },
     validateResource: validateResourceOfType(azuread.ApplicationPassword, (password, args, report) => {
-        const { maxLifetimeDays } = args.getConfig<{ maxLifetimeDays: number }>();
+        const { maxLifetimeDays } = configOf<{ maxLifetimeDays: number }>(args, entraPasswordLifetime);
         const end = read(() => password.endDate);
         const relative = read(() => password.endDateRelative);
         const startText = read(() => password.startDate);

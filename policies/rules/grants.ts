@@ -9,7 +9,7 @@ import { ALL_PRIVILEGE_NAMES, BROAD_GROUPS, BROAD_GROUP_ALLOWANCE, PRIVILEGES, R
 import { EffectivePrivilege, GrantEntry, effectivePrivileges, grantEntries, isKnownSecurable, kindWord, permissionEntries } from "./access-model";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { PrincipalDirectory, Subject, describeSubject, matchesAny, selectorRoles, subjectKey } from "./principals";
-import { UNKNOWN, names, stringListSchema } from "./util";
+import { UNKNOWN, names, stringListSchema, configOf } from "./util";
 
 /** Grant entries of the stack with subjects resolved for the roles `selectors` name. */
 function entriesFor(args: StackValidationArgs, selectors: Iterable<string>): GrantEntry[] {
@@ -34,7 +34,7 @@ export const ucNoRiskyPrivileges: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: { properties: { admins: ADMINS_SCHEMA } },
     validateStack: (args, report) => {
-        const { admins } = args.getConfig<{ admins: string[] }>();
+        const { admins } = configOf<{ admins: string[] }>(args, ucNoRiskyPrivileges);
         for (const e of entriesFor(args, admins)) {
             if (matchesAny(admins, e.subject)) continue;
             const risky = e.privileges.filter((p) => (RISKY_PRIVILEGES as readonly string[]).includes(p));
@@ -56,7 +56,7 @@ export const ucBroadGroupsDiscoveryOnly: StackValidationPolicy = {
         },
     },
     validateStack: (args, report) => {
-        const { broadGroups, allowed } = args.getConfig<{ broadGroups: string[]; allowed: string[] }>();
+        const { broadGroups, allowed } = configOf<{ broadGroups: string[]; allowed: string[] }>(args, ucBroadGroupsDiscoveryOnly);
         for (const e of entriesFor(args, [])) {
             if (!matchesAny(broadGroups, e.subject)) continue;
             const extra = e.privileges.filter((p) => !allowed.includes(p));
@@ -100,7 +100,7 @@ export const ucWritesOnlyByWriters: StackValidationPolicy = {
         },
     },
     validateStack: (args, report) => {
-        const { writers } = args.getConfig<{ writers: string[] }>();
+        const { writers } = configOf<{ writers: string[] }>(args, ucWritesOnlyByWriters);
         for (const e of entriesFor(args, writers)) {
             if (e.source === "owner" || matchesAny(writers, e.subject)) continue;
             const writes = e.privileges.filter((p) => WRITE_PRIVILEGES.includes(p));
@@ -118,7 +118,7 @@ export const ucGrantToGroups: StackValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: { properties: { allowedUsers: stringListSchema("User e-mails that may be granted privileges directly.", []) } },
     validateStack: (args, report) => {
-        const { allowedUsers } = args.getConfig<{ allowedUsers: string[] }>();
+        const { allowedUsers } = configOf<{ allowedUsers: string[] }>(args, ucGrantToGroups);
         for (const e of entriesFor(args, [])) {
             const p = e.subject.principal;
             if (p === undefined || !p.includes("@") || matchesAny(allowedUsers, e.subject)) continue;
@@ -271,7 +271,7 @@ export const ucLeastPrivilegeAllowance: StackValidationPolicy = {
         },
     },
     validateStack: (args, report: ReportViolation) => {
-        const config = args.getConfig<{ allowances: Record<string, Allowance>; defaultAllowance: Allowance }>();
+        const config = configOf<{ allowances: Record<string, Allowance>; defaultAllowance: Allowance }>(args, ucLeastPrivilegeAllowance);
         const allowances = { ...DEFAULT_ALLOWANCES, ...(config.allowances ?? {}) };
         const fallback = config.defaultAllowance ?? DEFAULT_READ_ONLY_ALLOWANCE;
         const directory = new PrincipalDirectory(args.resources, selectorRoles(Object.keys(allowances)));

@@ -2,7 +2,7 @@
  * Small helpers the rule modules share: reading values that may be unknown during a preview,
  * config schema fragments, and the Databricks/Azure facts several modules need.
  */
-import type { PolicyResource } from "@pulumi/policy";
+import type { PolicyConfigSchema, PolicyResource } from "@pulumi/policy";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 
 /**
@@ -107,3 +107,17 @@ export const TYPES = {
     externalLocation: "databricks:index/externalLocation:ExternalLocation",
     storageCredential: "databricks:index/storageCredential:StorageCredential",
 } as const;
+
+/**
+ * A policy's config with its schema defaults filled in: `pulumi preview` and the offline runner
+ * both apply them, this keeps a policy safe if an engine hands over only what the file sets.
+ */
+export function configOf<T extends object>(args: { getConfig<U extends object>(): U }, policy: { configSchema?: PolicyConfigSchema }): T {
+    const defaults: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+        if (typeof schema === "object" && schema !== null && "default" in schema) defaults[key] = schema.default;
+    }
+    const given = (args.getConfig<Record<string, unknown>>() ?? {}) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(given)) if (value !== undefined) defaults[key] = value;
+    return defaults as T;
+}
