@@ -4,15 +4,16 @@
  * what each principal of the dev stack effectively holds.
  */
 import { expect } from "chai";
-import type { PolicyResource } from "@pulumi/policy";
+import { PolicyResource, unknownCheckingProxy } from "@pulumi/policy";
 import { EffectivePrivilege, effectivePrivileges, grantEntries, permissionEntries, reachesChild } from "../policies/rules/access-model";
 import { durationMs } from "../policies/rules/entra";
 import { policyRules } from "../policies/rules/databricks-compute";
 import { allowanceOf, ucLeastPrivilegeAllowance, ucNoRiskyPrivileges, ucWritesOnlyByWriters } from "../policies/rules/grants";
 import { PrincipalDirectory, describeSubject, matchesAny, roleOfDisplayName, selectorRoles } from "../policies/rules/principals";
-import { ResourceUnderPolicy } from "../policies/runner";
+import { allPolicies } from "../policies/rules";
+import { ResourceUnderPolicy, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { planOf } from "./helpers";
-import { ANALYSTS, PIPELINE_APP_ID, T, UNKNOWN, grants, kmflowGrants, pipelineSp, res, violationsOf } from "./policy-fixtures";
+import { ACCOUNT_ID, ANALYSTS, PIPELINE_APP_ID, SECURE_ACCOUNT, T, UNKNOWN, grants, kmflowGrants, pipelineSp, res, roleDefinition, violationsOf } from "./policy-fixtures";
 
 /** PolicyResources as the runner builds them (parent and dependencies resolved). */
 function asPolicyResources(resources: ResourceUnderPolicy[]): PolicyResource[] {
@@ -207,6 +208,42 @@ describe("the dev stack's effective access, as the pack computes it", () => {
         const app = holdings(effective, (e) => e.subject.role === "app");
         expect(app.schema).to.deep.equal(["SELECT", "USE_SCHEMA"]);
         expect(Object.values(app).flat().some((p) => ["MODIFY", "WRITE_VOLUME", "CREATE_TABLE"].includes(p))).to.equal(false);
+    });
+});
+
+describe("policies under `pulumi preview`'s unknown values", () => {
+    /** The sentinel CrossGuard's proxy throws UnknownValueError for. */
+    const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+    const proxied = (r: ResourceUnderPolicy): ResourceUnderPolicy => ({ ...r, rawInputs: unknownCheckingProxy(r.rawInputs) });
+
+    it("runs every policy over a first deployment's inputs without failing or flagging what is not known yet", async () => {
+        const sp = pipelineSp(U);
+        const account = res(T.account, { ...SECURE_ACCOUNT, accountName: U, networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", resourceAccessRules: [{ tenantId: U, resourceId: U }] } }, { protect: true });
+        const resources = [
+            account,
+            res(T.blobService, { accountName: U, deleteRetentionPolicy: { enabled: true, days: 30 }, containerDeleteRetentionPolicy: { enabled: true, days: 30 } }, { dependsOn: [account] }),
+            res(T.roleAssignment, { principalId: U, roleDefinitionId: roleDefinition("ba92f5b4-2d11-453d-a403-e96b0029c9fe"), scope: U, roleAssignmentName: U }),
+            sp,
+            grants({ catalog: "lake" }, [[U, ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA"]], [ANALYSTS, ["USE_CATALOG"]]], { dependsOn: [sp] }),
+            res(T.job, { name: "j", runAs: { servicePrincipalName: U }, jobClusters: [{ jobClusterKey: "main", newCluster: { sparkVersion: "16.4.x-scala2.12", dataSecurityMode: "SINGLE_USER", singleUserName: U } }] }),
+            res(T.permissions, { sqlEndpointId: U, accessControls: [{ servicePrincipalName: U, permissionLevel: "CAN_USE" }] }, { dependsOn: [sp] }),
+            res(T.secretAcl, { scope: U, principal: U, permission: "READ" }, { dependsOn: [sp] }),
+            res(T.app, { name: "a", resources: [{ name: "wh", sqlWarehouse: { id: U, permission: "CAN_USE" } }] }),
+        ].map(proxied);
+        const report = await runPolicies(allPolicies, resources, stackPolicyConfig("prod"));
+        const mandatory = report.violations.filter((v) => v.level === "mandatory");
+        expect(mandatory.map((v) => `${v.policy}: ${v.message}`)).to.deep.equal([]);
+    });
+
+    it("still flags what is known next to what is not", async () => {
+        const resources = [
+            res(T.account, { ...SECURE_ACCOUNT, accountName: U, allowSharedKeyAccess: true }, { protect: true }),
+            res(T.roleAssignment, { principalId: U, roleDefinitionId: roleDefinition("8e3af657-a8ff-443c-a75c-2fe8c4bcb635"), scope: ACCOUNT_ID }),
+            grants({ catalog: "lake" }, [[U, ["USE_CATALOG"]], [ANALYSTS, ["ALL_PRIVILEGES"]]]),
+        ].map(proxied);
+        const report = await runPolicies(allPolicies, resources, stackPolicyConfig("prod"));
+        const flagged = new Set(report.violations.filter((v) => v.level === "mandatory").map((v) => v.policy));
+        expect([...flagged].sort()).to.deep.equal(["rbac-no-privileged-roles", "storage-blob-soft-delete", "storage-shared-key-disabled", "uc-least-privilege-allowance", "uc-no-risky-privileges"]);
     });
 });
 

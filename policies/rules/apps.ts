@@ -1,7 +1,7 @@
 /** Databricks Apps: the resources an app binds get read/use permissions only. */
 import * as databricks from "@pulumi/databricks";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { knownString, list, stringListSchema, configOf } from "./util";
+import { UNKNOWN, configOf, knownString, list, read, stringListSchema } from "./util";
 
 const RESOURCE_KINDS = ["sqlWarehouse", "servingEndpoint", "secret", "job", "ucSecurable", "app", "database", "experiment", "genieSpace", "postgres"];
 
@@ -17,8 +17,8 @@ export const appResourcesLeastPrivilege: ResourceValidationPolicy = {
         const { allowedPermissions } = configOf<{ allowedPermissions: string[] }>(args, appResourcesLeastPrivilege);
         for (const resource of list<Record<string, unknown>>(() => app.resources)) {
             for (const kind of RESOURCE_KINDS) {
-                const block = resource[kind] as Record<string, unknown> | undefined;
-                if (block === undefined || block === null) continue;
+                const block = read(() => resource[kind] as Record<string, unknown> | undefined);
+                if (block === undefined || block === null || block === UNKNOWN) continue;
                 const permission = knownString(() => block.permission);
                 if (permission !== undefined && !allowedPermissions.includes(permission)) {
                     report(`resource ${knownString(() => resource.name) ?? "?"} (${kind}) asks for ${permission}; allowed: ${allowedPermissions.join(", ")}.`);
