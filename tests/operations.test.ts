@@ -479,10 +479,10 @@ describe("operations: the architecture picture (npm run plan -- --format mermaid
         expect(renderMermaid([...all].reverse())).to.equal(picture);
     });
 
-    it("is in the README for the dev stack as the program registers it now (npm run docs:mermaid)", async () => {
+    it("is in the README for the dev stack as the program registers it now (npm run docs)", async () => {
         const { document } = await planOf("dev");
         const readme = read("README.md");
-        expect(readSection(readme, "architecture"), "README out of step: run `npm run docs:mermaid`").to.equal(architectureSection(renderMermaid(document.resources)));
+        expect(readSection(readme, "architecture"), "README out of step: run `npm run docs`").to.equal(architectureSection(renderMermaid(document.resources)));
         for (const c of document.resources.filter((r) => r.type.startsWith("lakehouse:"))) expect(readme, c.name).to.contain(`subgraph c_${c.name}[`);
     });
 });

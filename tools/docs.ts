@@ -1,6 +1,21 @@
-/** `npm run docs`: regenerates every generated section of README.md. */
+/** `npm run docs`: regenerates every generated section of README.md (config, policies, architecture). */
 import { configReference } from "./config-docs";
+import { architectureSection, renderMermaid } from "./mermaid";
+import { plan } from "./plan";
+import { policyTable } from "./policy-docs";
 import { updateReadme } from "./readme";
 
-updateReadme({ config: configReference() });
-console.log("README.md: generated sections updated");
+async function main(): Promise<void> {
+    const { document } = await plan("dev");
+    updateReadme({
+        config: configReference(),
+        policies: policyTable(),
+        architecture: architectureSection(renderMermaid(document.resources)),
+    });
+    console.log(`README.md: configuration reference, policy table and architecture picture (dev, ${document.resources.length} resources) regenerated`);
+}
+
+main().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+});

@@ -1,9 +1,9 @@
 /**
  * The README's policy table, generated from the pack, and the pack's figures.
  *
- *   npx ts-node --transpile-only tools/policy-docs.ts            # print the table and the figures
- *   npx ts-node --transpile-only tools/policy-docs.ts --write    # rewrite the README between the markers
- *   npx ts-node --transpile-only tools/policy-docs.ts --check    # exit 1 when the README is out of date
+ *   node -r esbuild-register tools/policy-docs.ts    # print the table and the figures
+ *
+ * `npm run docs` writes the table into the README (section `policies`); a test fails when it is stale.
  *
  * The figures count the policies per enforcement level and the REFERENCE.md public rules
  * (Checkov / Trivy ids) the pack covers.
@@ -15,11 +15,8 @@ import { allPolicies, policyGroups } from "../policies/rules";
 import { PUBLIC_RULES, coverage, parsePublicRuleIds } from "../policies/public-rules";
 
 export const ROOT = path.resolve(__dirname, "..");
-export const README = path.join(ROOT, "README.md");
 /** Where REFERENCE.md lives next to the repository (the shared design folder). */
 export const REFERENCE = path.resolve(ROOT, "..", "shared", "REFERENCE.md");
-export const START = "<!-- policies:start -->";
-export const END = "<!-- policies:end -->";
 
 function cell(text: string): string {
     return text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
@@ -77,29 +74,8 @@ export function figuresText(f: PackFigures = packFigures()): string {
     ].join("\n");
 }
 
-/** The README with the generated block between the markers replaced by `table`. */
-export function withTable(readme: string, table: string): string {
-    const start = readme.indexOf(START);
-    const end = readme.indexOf(END);
-    if (start < 0 || end < start) throw new Error(`README.md has no ${START} ... ${END} block`);
-    return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
-}
-
-function main(argv: string[]): number {
+function main(): number {
     const table = policyTable();
-    if (argv.includes("--write") || argv.includes("--check")) {
-        const readme = fs.readFileSync(README, "utf8");
-        const wanted = withTable(readme, table);
-        if (argv.includes("--check")) {
-            if (wanted !== readme) {
-                process.stderr.write("README.md's policy table is out of date: run `npx ts-node --transpile-only tools/policy-docs.ts --write`.\n");
-                return 1;
-            }
-            return 0;
-        }
-        fs.writeFileSync(README, wanted);
-        return 0;
-    }
     process.stdout.write(`${table}\n\n${figuresText()}\n`);
     if (fs.existsSync(REFERENCE)) {
         const listed = parsePublicRuleIds(fs.readFileSync(REFERENCE, "utf8"));
@@ -114,4 +90,4 @@ function main(argv: string[]): number {
     return 0;
 }
 
-if (require.main === module) process.exit(main(process.argv.slice(2)));
+if (require.main === module) process.exit(main());
