@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { DuplicateUrnError, runProgram } from "../tools/harness";
+import { DuplicateUrnError, ProgramError, runProgram } from "../tools/harness";
 import { parseOverride, splitPath, stackConfig } from "../tools/stack-config";
 
 const root = path.resolve(__dirname, "..");
@@ -92,5 +92,18 @@ describe("offline plan: program errors", () => {
         }
         expect(caught).to.be.instanceOf(DuplicateUrnError);
         expect((caught as Error).message).to.contain("random:index/randomString:RandomString::same-name");
+    });
+});
+
+describe("offline plan: exceptions inside an apply", () => {
+    it("fail the run instead of silently dropping the resource", async () => {
+        let caught: unknown;
+        try {
+            await runProgram({ stack: "dev", program: path.join(__dirname, "fixtures", "failing-apply-program") });
+        } catch (err) {
+            caught = err;
+        }
+        expect(caught).to.be.instanceOf(ProgramError);
+        expect((caught as Error).message).to.contain("length 4 is too short");
     });
 });

@@ -83,6 +83,14 @@ export class DuplicateUrnError extends Error {
     }
 }
 
+/** Thrown when the program fails after registering resources (an exception inside an apply, an error logged). */
+export class ProgramError extends Error {
+    constructor(readonly errors: string[]) {
+        super(`The program failed:\n${errors.map((e) => `  - ${e}`).join("\n")}`);
+        this.name = "ProgramError";
+    }
+}
+
 /** Computed outputs a real provider would return, so the program's applies see realistic values. */
 function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
     const rg = inputs.resourceGroupName ?? "rg";
@@ -273,15 +281,30 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     };
     console.log = capture(original.log);
     console.warn = capture(original.warn);
+    // An exception inside an apply fails a real deployment; under mocks it only surfaces as an
+    // unhandled rejection (and the resource silently goes missing), so collect those too.
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on("unhandledRejection", onRejection);
+    let failure: unknown;
     try {
         forgetProgramModules();
         const program: () => Promise<Record<string, unknown>> = require(options.program ?? path.join(ROOT, "index"));
         await pulumi.runtime.runInPulumiStack(program);
         await settings.waitForRPCs();
+    } catch (err) {
+        failure = err;
     } finally {
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", onRejection);
         console.log = original.log;
         console.warn = original.warn;
     }
+    const failureMessage = (failure as Error | undefined)?.message;
+    const stray = rejections.filter((r) => r !== failure && (r as Error | undefined)?.message !== failureMessage);
+    if (failure !== undefined) throw failure;
+    const errors = [...stray.map((r) => (r instanceof Error ? r.message : String(r))), ...diagnostics.filter((d) => d.startsWith("error: ")).map((d) => d.slice(7))];
+    if (errors.length > 0) throw new ProgramError(errors);
     if (duplicates.length > 0) throw new DuplicateUrnError(duplicates);
     return { stack, project, resources: [...seen.values()], outputs: stackOutputs, config, diagnostics };
 }

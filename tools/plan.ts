@@ -196,7 +196,8 @@ async function main(): Promise<number> {
             process.stderr.write(`${err.message}\n`);
             return EXIT.configRejected;
         }
-        process.stderr.write(`The program failed: ${(err as Error).stack ?? err}\n`);
+        const known = err instanceof Error && ["ProgramError", "DuplicateUrnError"].includes(err.name);
+        process.stderr.write(known ? `${(err as Error).message}\n` : `The program failed: ${(err as Error).stack ?? err}\n`);
         return EXIT.programFailed;
     }
 }
