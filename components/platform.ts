@@ -5,7 +5,7 @@ import { LakehouseConfig } from "./config";
 import { CatalogGrants } from "./grants";
 import { PlatformIdentity } from "./identity";
 import { Pipelines } from "./pipelines";
-import { ModelServing } from "./serving";
+import { ModelServing, ServingAccess } from "./serving";
 import { QueryPrincipal } from "./serving-spec";
 import { LANDING_CONTAINER, LakehouseStorage } from "./storage";
 import { DatabricksWorkspace } from "./workspace";
@@ -81,14 +81,11 @@ export function buildPlatform(config: LakehouseConfig) {
     });
 
     // Model serving: the endpoints depend on the registered models they serve.
-    const servingPrincipals: Record<string, QueryPrincipal> = { pipeline: { kind: "servicePrincipal", name: identity.applicationId } };
-    for (const [role, principal] of Object.entries(config.principals)) servingPrincipals[role] = principal;
     const serving = new ModelServing("serving", {
         endpoints: config.serving.endpoints,
         catalogName: catalog.catalogName,
         servingSchemaName: catalog.schemaNames.gold,
         modelNames: catalog.modelNames,
-        principals: servingPrincipals,
         workspaceUrl: workspace.url,
         tags: config.tags,
         provider: workspace.provider,
@@ -113,6 +110,17 @@ export function buildPlatform(config: LakehouseConfig) {
         pulumi.log.info(`app ${config.app.name} is left out until serving.endpoints.${config.app.waitingForEndpoint} is enabled (app.enabled is auto)`);
     }
 
+    // Who may query the endpoints: the consumer roles, and the app on the endpoint it scores against.
+    const queryPrincipals: Record<string, QueryPrincipal> = { ...config.principals, pipeline: { kind: "servicePrincipal", name: identity.applicationId } };
+    if (app) queryPrincipals.app = { kind: "servicePrincipal", name: app.servicePrincipalClientId };
+    new ServingAccess("serving-access", {
+        endpoints: config.serving.endpoints,
+        endpointIds: serving.servingEndpointIds,
+        extraConsumers: app ? { [config.app.endpointKey]: ["app"] } : {},
+        principals: queryPrincipals,
+        provider: workspace.provider,
+    });
+
     // Grants last: one authoritative grant list per securable, naming principals created above
     // (no app in the stack: the `app` role's grants are left out).
     const grantPrincipals: Record<string, pulumi.Input<string> | undefined> = { pipeline: identity.applicationId, app: app?.servicePrincipalClientId };
@@ -136,5 +144,6 @@ export function buildPlatform(config: LakehouseConfig) {
         servingEndpoints: serving.endpointNames,
         servingInvocationUrls: serving.invocationUrls,
         appUrl: app?.url,
+        appServicePrincipal: app?.servicePrincipalClientId,
     };
 }

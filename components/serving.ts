@@ -16,11 +16,6 @@ export interface ModelServingArgs {
     servingSchemaName: pulumi.Input<string>;
     /** Registered model name (as in config) → full UC name `<catalog>.<schema>.<model>`. */
     modelNames: Record<string, pulumi.Input<string>>;
-    /**
-     * Role → principal for every role an endpoint's `consumers` may name (declared roles and the
-     * pipeline service principal). The app's CAN_QUERY comes from the app's own resources block.
-     */
-    principals: Record<string, QueryPrincipal>;
     /** `https://<workspace host>`: the base of the invocation URLs. */
     workspaceUrl: pulumi.Input<string>;
     /** Tags for every endpoint (Databricks copies them to billing logs). */
@@ -37,8 +32,8 @@ export interface ModelServingArgs {
 /**
  * Model serving endpoints from config: the A/B endpoint (champion and challenger served entities,
  * UC models at pinned versions, traffic split by entity name) and the feedback endpoint, each with
- * the AI gateway (usage tracking, inference tables in the gold schema, rate limits) and CAN_QUERY
- * for the configured consumer roles only.
+ * the AI gateway (usage tracking, inference tables in the gold schema, rate limits). Who may query
+ * them is `ServingAccess`, built once the app (a consumer too) exists.
  */
 export class ModelServing extends pulumi.ComponentResource {
     /** Endpoint key → Databricks endpoint name, for every enabled endpoint. */
@@ -74,15 +69,6 @@ export class ModelServing extends pulumi.ComponentResource {
                 { ...inWorkspace, ...adoptOptions(args.adopt?.[endpoint.key]) },
             );
 
-            if (endpoint.consumers.length > 0) {
-                // Authoritative for the endpoint's ACL; CAN_QUERY only, never CAN_MANAGE or CAN_VIEW.
-                new databricks.Permissions(
-                    `${endpoint.key}-query`,
-                    { servingEndpointId: served.servingEndpointId, accessControls: accessControls(endpoint.consumers, args.principals) },
-                    inWorkspace,
-                );
-            }
-
             this.endpointNames[endpoint.key] = served.name;
             this.invocationUrls[endpoint.key] = pulumi.all([args.workspaceUrl, served.name]).apply(([url, n]) => invocationUrl(url, n));
             this.servingEndpointIds[endpoint.key] = served.servingEndpointId;
@@ -98,5 +84,43 @@ export class ModelServing extends pulumi.ComponentResource {
             models.forEach((m, i) => (names[m] = full[i]));
             void pulumi.log.info(deploymentNotice(endpoint, names), this);
         });
+    }
+}
+
+export interface ServingAccessArgs {
+    /** The endpoints from `lakehouse:serving`; each enabled one with consumers gets an ACL. */
+    endpoints: readonly EndpointSettings[];
+    /** Endpoint key → serving endpoint id (`ModelServing.servingEndpointIds`). */
+    endpointIds: Record<string, pulumi.Input<string>>;
+    /**
+     * Endpoint key → extra consumer roles beyond its configured `consumers`: the app's role on the
+     * endpoint it scores against, so the authoritative ACL keeps the app's CAN_QUERY.
+     */
+    extraConsumers: Record<string, string[]>;
+    /** Role → principal for every role a consumer list may name (declared roles, pipeline, app). */
+    principals: Record<string, QueryPrincipal>;
+    /** The workspace's Databricks provider. */
+    provider: databricks.Provider;
+}
+
+/**
+ * CAN_QUERY on each endpoint for its consumer roles only — never CAN_MANAGE or CAN_VIEW. The ACL is
+ * authoritative, so it also names the app's service principal on the app's endpoint: otherwise the
+ * next update of the ACL would revoke the CAN_QUERY the app's resources block granted.
+ */
+export class ServingAccess extends pulumi.ComponentResource {
+    constructor(name: string, args: ServingAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lakehouse:serving:ServingAccess", name, {}, opts);
+        for (const endpoint of args.endpoints) {
+            const endpointId = args.endpointIds[endpoint.key];
+            const roles = [...new Set([...endpoint.consumers, ...(args.extraConsumers[endpoint.key] ?? [])])];
+            if (!endpoint.enabled || endpointId === undefined || roles.length === 0) continue;
+            new databricks.Permissions(
+                `${endpoint.key}-query`,
+                { servingEndpointId: endpointId, accessControls: accessControls(roles, args.principals) },
+                { parent: this, provider: args.provider },
+            );
+        }
+        this.registerOutputs({});
     }
 }

@@ -113,16 +113,31 @@ describe("serving: endpoints from config", () => {
 });
 
 describe("serving: who may query", () => {
-    it("grants nothing on the endpoints when no consumer is configured", async () => {
-        expect(endpointGrants((await planOf("dev")).run.resources)).to.deep.equal({});
+    it("grants only the app CAN_QUERY, on the endpoint it scores against, when no consumer is configured", async () => {
+        const s = await planOf("dev");
+        const appPrincipal = s.run.outputs.appServicePrincipal as string;
+        expect(appPrincipal).to.be.a("string").and.not.equal("");
+        expect(endpointGrants(s.run.resources)).to.deep.equal({ [appPrincipal]: ["CAN_QUERY"] });
+        const [acl] = s.ofType(PERMISSIONS).filter((p) => p.inputs.servingEndpointId !== undefined);
+        expect(acl.name).to.equal("classifier-query");
+    });
+
+    it("grants nothing on the endpoints when neither a consumer nor the app is configured", async () => {
+        expect(endpointGrants((await planOf("dev", "app.enabled=false")).run.resources)).to.deep.equal({});
     });
 
     it("grants CAN_QUERY, and only that, to exactly the configured consumer roles", async () => {
         const s = await planOf("dev", ...CUSTOM);
         const pipelineId = s.run.outputs.pipelineApplicationId as string;
         const perms = s.ofType(PERMISSIONS).filter((p) => p.inputs.servingEndpointId !== undefined);
+        const appPrincipal = s.run.outputs.appServicePrincipal as string;
         expect(perms).to.have.length(2);
-        expect(endpointGrants(s.run.resources)).to.deep.equal({ "Data Analysts": ["CAN_QUERY", "CAN_QUERY"], [pipelineId]: ["CAN_QUERY", "CAN_QUERY"] });
+        // The authoritative ACL of the app's endpoint names the app too, so an update never revokes its access.
+        expect(endpointGrants(s.run.resources)).to.deep.equal({
+            "Data Analysts": ["CAN_QUERY", "CAN_QUERY"],
+            [pipelineId]: ["CAN_QUERY", "CAN_QUERY"],
+            [appPrincipal]: ["CAN_QUERY"],
+        });
         const endpointIds = s.ofType(ENDPOINT).map((e) => e.urn);
         for (const p of perms) expect(p.dependencies.some((d) => endpointIds.includes(d)), "ACL waits for its endpoint").to.equal(true);
     });
