@@ -483,7 +483,7 @@ describe("operations: the architecture picture (npm run plan -- --format mermaid
         const { document } = await planOf("dev");
         const readme = read("README.md");
         expect(readSection(readme, "architecture"), "README out of step: run `npm run docs`").to.equal(architectureSection(renderMermaid(document.resources)));
-        for (const c of document.resources.filter((r) => r.type.startsWith("lakehouse:"))) expect(readme, c.name).to.contain(`subgraph c_${c.name}[`);
+        for (const c of document.resources.filter((r) => r.type.startsWith("lakehouse:"))) expect(readme, c.name).to.contain(`subgraph c_${c.name.replace(/[^A-Za-z0-9_]/g, "_")}[`);
     });
 });
 
