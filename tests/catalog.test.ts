@@ -43,9 +43,10 @@ function expectedMatrix(catalog: string, schema: string): Record<string, Record<
     const bronze = `${catalog}.${schema}_bronze`;
     const silver = `${catalog}.${schema}_silver`;
     const gold = `${catalog}.${schema}_gold`;
-    // KMFlow: catalog USE CATALOG, USE SCHEMA, CREATE SCHEMA; each schema CREATE TABLE, MODIFY, SELECT;
+    // KMFlow: catalog USE CATALOG, USE SCHEMA, CREATE SCHEMA; each schema CREATE TABLE, MODIFY, SELECT
+    // (plus CREATE MATERIALIZED VIEW, which a Lakeflow pipeline publishing materialized views needs);
     // the volume READ/WRITE VOLUME. USE SCHEMA reaches every schema, MODIFY and SELECT the table.
-    const kmflowSchema = sorted(["USE_SCHEMA", "CREATE_TABLE", "MODIFY", "SELECT"]);
+    const kmflowSchema = sorted(["USE_SCHEMA", "CREATE_TABLE", "CREATE_MATERIALIZED_VIEW", "MODIFY", "SELECT"]);
     return {
         pipeline: {
             [catalog]: sorted(["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA"]),

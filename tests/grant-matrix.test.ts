@@ -39,9 +39,9 @@ describe("grant matrix: securables and rendering", () => {
         ]);
         expect(byName["kmflow.evidence_gold"]).to.deep.equal([
             { role: "app", privileges: ["SELECT", "USE_SCHEMA"] },
-            { role: "pipeline", privileges: ["CREATE_TABLE", "MODIFY", "SELECT"] },
+            { role: "pipeline", privileges: ["CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MODIFY", "SELECT"] },
         ]);
-        expect(byName["kmflow.evidence_silver"]).to.deep.equal([{ role: "pipeline", privileges: ["CREATE_TABLE", "MODIFY", "SELECT"] }]);
+        expect(byName["kmflow.evidence_silver"]).to.deep.equal([{ role: "pipeline", privileges: ["CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MODIFY", "SELECT"] }]);
         expect(byName["kmflow.evidence_bronze.evidence_metadata"]).to.deep.equal([]);
     });
 });

@@ -42,14 +42,14 @@ describe("catalog settings: names resolved once", () => {
 });
 
 describe("grants settings: the matrix", () => {
-    it("defaults to the KMFlow least-privilege set for the pipeline and gold read-only for the app", () => {
+    it("defaults to the KMFlow least-privilege set (plus CREATE_MATERIALIZED_VIEW for Lakeflow) for the pipeline and gold read-only for the app", () => {
         const { grants } = resolve({});
         expect(grants.pipeline).to.deep.equal({
             catalog: ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA"],
             schemas: {
-                bronze: ["CREATE_TABLE", "MODIFY", "SELECT"],
-                silver: ["CREATE_TABLE", "MODIFY", "SELECT"],
-                gold: ["CREATE_TABLE", "MODIFY", "SELECT"],
+                bronze: ["CREATE_TABLE", "CREATE_MATERIALIZED_VIEW", "MODIFY", "SELECT"],
+                silver: ["CREATE_TABLE", "CREATE_MATERIALIZED_VIEW", "MODIFY", "SELECT"],
+                gold: ["CREATE_TABLE", "CREATE_MATERIALIZED_VIEW", "MODIFY", "SELECT"],
             },
             volumes: { raw_files: ["READ_VOLUME", "WRITE_VOLUME"] },
             tables: {},

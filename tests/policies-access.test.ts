@@ -183,14 +183,14 @@ describe("grant policies: allowances and allow-lists from config", () => {
 });
 
 describe("the dev stack's effective access, as the pack computes it", () => {
-    it("gives the pipeline exactly the KMFlow set, the app and analysts read access to their layers", async () => {
+    it("gives the pipeline exactly the KMFlow set (plus CREATE_MATERIALIZED_VIEW for its Lakeflow views), the app and analysts read access to their layers", async () => {
         const { run } = await planOf("dev");
         const resources = asPolicyResources(run.resources);
         const directory = new PrincipalDirectory(resources, selectorRoles([]));
         const effective = effectivePrivileges(grantEntries(resources, directory), permissionEntries(resources, directory));
         expect(holdings(effective, (e) => e.subject.role === "pipeline")).to.deep.equal({
             catalog: ["CREATE_SCHEMA", "USE_CATALOG", "USE_SCHEMA"],
-            schema: ["CREATE_TABLE", "MODIFY", "SELECT", "USE_SCHEMA"],
+            schema: ["CREATE_MATERIALIZED_VIEW", "CREATE_TABLE", "MODIFY", "SELECT", "USE_SCHEMA"],
             table: ["MODIFY", "SELECT"],
             view: ["SELECT"],
             volume: ["READ_VOLUME", "WRITE_VOLUME"],

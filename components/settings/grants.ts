@@ -11,7 +11,9 @@ import { ServingSettings } from "./serving";
 import { Checker, PlainObject, isPlainObject, keyPath } from "./validate";
 
 /**
- * The default matrix. `pipeline` gets exactly the KMFlow runbook's least-privilege set; `app`
+ * The default matrix. `pipeline` gets the KMFlow runbook's least-privilege set plus CREATE
+ * MATERIALIZED VIEW on the schemas, which its Lakeflow pipeline needs to publish the silver and
+ * gold materialized views (Databricks' pipeline requirements); `app`
  * reads the gold layer only. The app reaches models through serving endpoints (a CAN_QUERY
  * workspace permission), so it needs no EXECUTE on the registered models: that would let it
  * download model artifacts.
@@ -19,7 +21,7 @@ import { Checker, PlainObject, isPlainObject, keyPath } from "./validate";
 export const GRANTS_DEFAULTS: Record<string, Record<string, unknown>> = {
     pipeline: {
         catalog: ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA"],
-        schemas: ["CREATE_TABLE", "MODIFY", "SELECT"],
+        schemas: ["CREATE_TABLE", "CREATE_MATERIALIZED_VIEW", "MODIFY", "SELECT"],
         volumes: ["READ_VOLUME", "WRITE_VOLUME"],
     },
     app: {

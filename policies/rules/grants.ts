@@ -167,7 +167,8 @@ const BROAD_ALLOWANCE: Allowance = { catalog: ["USE_CATALOG", "USE_SCHEMA", "BRO
 
 /**
  * The built-in allowances. The pipeline principal gets the KMFlow runbook's set (catalog
- * USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA; each schema CREATE_TABLE, MODIFY, SELECT; the volume
+ * USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA; each schema CREATE_TABLE, MODIFY, SELECT, plus CREATE
+ * MATERIALIZED VIEW for its Lakeflow pipeline's materialized views; the volume
  * READ_VOLUME, WRITE_VOLUME; CAN_USE on the warehouse) plus CAN_USE on the cluster policy its
  * jobs run under and ownership of the job and pipeline that run as it (a Lakeflow pipeline runs as
  * its owner; `permissions-manage-admins-only` checks it owns only what runs as it). What a catalog
@@ -176,7 +177,7 @@ const BROAD_ALLOWANCE: Allowance = { catalog: ["USE_CATALOG", "USE_SCHEMA", "BRO
 export const DEFAULT_ALLOWANCES: Record<string, Allowance> = {
     "role:pipeline": {
         catalog: ["USE_CATALOG", "USE_SCHEMA", "CREATE_SCHEMA"],
-        schema: ["USE_SCHEMA", "CREATE_TABLE", "MODIFY", "SELECT"],
+        schema: ["USE_SCHEMA", "CREATE_TABLE", "CREATE_MATERIALIZED_VIEW", "MODIFY", "SELECT"],
         table: ["MODIFY", "SELECT"],
         view: ["SELECT"],
         volume: ["READ_VOLUME", "WRITE_VOLUME"],
