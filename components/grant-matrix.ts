@@ -4,7 +4,7 @@
  * effectively do once Unity Catalog's inheritance (catalog → schema → table/volume/model) is
  * applied. Pure: the components, the offline plan's grants report and the tests share it.
  */
-import { INHERITED_BY_CHILDREN, PRIVILEGES } from "./privileges";
+import { INHERITED_BY_CHILDREN, PRIVILEGES } from "../policies/privileges";
 import { CatalogSettings, LANDING_LAYER, SERVING_LAYER } from "./settings/catalog";
 import { GrantMatrix, RoleGrants } from "./settings/grants";
 

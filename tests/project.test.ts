@@ -89,3 +89,27 @@ describe("README", () => {
         expect(pkg.scripts).to.include.keys(["plan", "test", "bench", "typecheck", "docs"]);
     });
 });
+
+describe("policy pack layout", () => {
+    it("imports nothing from outside policies/, so `pulumi policy publish` uploads a complete pack", () => {
+        const policiesDir = path.join(root, "policies");
+        const escapes: string[] = [];
+        const walk = (dir: string) => {
+            for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+                const full = path.join(dir, entry.name);
+                if (entry.isDirectory() && entry.name !== "node_modules") walk(full);
+                else if (entry.name.endsWith(".ts")) {
+                    for (const m of fs.readFileSync(full, "utf8").matchAll(/from\s+["'](\.[^"']*)["']/g)) {
+                        const target = path.resolve(dir, m[1]);
+                        if (!target.startsWith(policiesDir + path.sep)) escapes.push(`${path.relative(root, full)} → ${m[1]}`);
+                    }
+                }
+            }
+        };
+        walk(policiesDir);
+        expect(escapes).to.deep.equal([]);
+        const manifest = YAML.parse(fs.readFileSync(path.join(policiesDir, "PulumiPolicy.yaml"), "utf8"));
+        expect(manifest.runtime).to.equal("nodejs");
+        expect(JSON.parse(fs.readFileSync(path.join(policiesDir, "package.json"), "utf8")).version).to.match(/^\d+\.\d+\.\d+$/);
+    });
+});

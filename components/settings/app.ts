@@ -4,7 +4,7 @@
  * resolved to the values the `DataApp` component uses, unit-tested without mocks.
  */
 import { kebab } from "../naming";
-import { PERMISSION_LEVELS } from "../privileges";
+import { PERMISSION_LEVELS } from "../../policies/privileges";
 import { APP_COMPUTE_SIZES, AppComputeSize } from "../sizing";
 import { UC_IDENTIFIER } from "./catalog";
 import { PlatformSettings } from "./platform";

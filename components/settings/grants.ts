@@ -4,7 +4,7 @@
  * and resolved to one explicit list per concrete securable, so the grant components never branch
  * on raw config. Unit-tested without mocks.
  */
-import { ALL_PRIVILEGE_NAMES, PRIVILEGES, Securable } from "../privileges";
+import { ALL_PRIVILEGE_NAMES, PRIVILEGES, Securable } from "../../policies/privileges";
 import { CatalogSettings } from "./catalog";
 import { DeclaredPrincipal, checkRole } from "./principals";
 import { ServingSettings } from "./serving";

@@ -4,11 +4,10 @@
  * declared in `lakehouse:principals` as a group, a service principal (application id) or a user.
  * Pure: unit-tested without mocks.
  */
+import { PLATFORM_ROLES } from "../../policies/privileges";
 import { Checker, PlainObject, keyPath } from "./validate";
 
-/** Roles backed by the platform's own service principals (created by the program). */
-export const PLATFORM_ROLES = ["pipeline", "app"] as const;
-export type PlatformRole = (typeof PLATFORM_ROLES)[number];
+export { PLATFORM_ROLES };
 
 export const PRINCIPAL_KINDS = ["group", "servicePrincipal", "user"] as const;
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];

@@ -5,7 +5,7 @@
  * a catalog reaches every schema and object below it, a grant on a schema every object in it.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { PERMISSION_LEVELS, PRIVILEGES, PermissionObject, Securable, isValidPrivilege } from "../../components/privileges";
+import { PERMISSION_LEVELS, PRIVILEGES, PermissionObject, Securable, isValidPrivilege } from "../privileges";
 import { PrincipalDirectory, Subject, isIdentified, subjectsOf } from "./principals";
 import { Maybe, TYPES, UNKNOWN, knownString, list, normalizePrivilege, read } from "./util";
 
@@ -27,7 +27,7 @@ export const GRANT_SECURABLE_FIELDS: readonly (readonly [string, string])[] = [
     ["pipeline", "pipeline"],
 ];
 
-/** True for the securable kinds `components/privileges.ts` lists privileges for. */
+/** True for the securable kinds `policies/privileges.ts` lists privileges for. */
 export function isKnownSecurable(kind: string): kind is Securable {
     return Object.prototype.hasOwnProperty.call(PRIVILEGES, kind);
 }

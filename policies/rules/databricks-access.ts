@@ -5,7 +5,7 @@
  */
 import * as databricks from "@pulumi/databricks";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { BROAD_GROUPS, PERMISSION_LEVELS, PermissionObject } from "../../components/privileges";
+import { BROAD_GROUPS, PERMISSION_LEVELS, PermissionObject } from "../privileges";
 import { PERMISSION_OBJECT_FIELDS, permissionEntries } from "./access-model";
 import { PrincipalDirectory, Subject, describeSubject, isIdentified, matchesAny, selectorRoles } from "./principals";
 import { TYPES, knownString, list, names, ofType, read, stringListSchema, configOf } from "./util";

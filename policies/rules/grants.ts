@@ -5,7 +5,7 @@
  * effective privileges against its allowance. No public rule set checks any of this.
  */
 import type { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import { ALL_PRIVILEGE_NAMES, BROAD_GROUPS, BROAD_GROUP_ALLOWANCE, PRIVILEGES, RISKY_PRIVILEGES, WRITE_PRIVILEGES } from "../../components/privileges";
+import { ALL_PRIVILEGE_NAMES, BROAD_GROUPS, BROAD_GROUP_ALLOWANCE, PRIVILEGES, RISKY_PRIVILEGES, WRITE_PRIVILEGES } from "../privileges";
 import { EffectivePrivilege, GrantEntry, effectivePrivileges, grantEntries, isKnownSecurable, kindWord, permissionEntries } from "./access-model";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { PrincipalDirectory, Subject, describeSubject, matchesAny, selectorRoles, subjectKey } from "./principals";

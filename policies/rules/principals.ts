@@ -15,7 +15,7 @@
  * marked resource that no other entry of the same resource already accounts for).
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { PLATFORM_ROLES } from "../../components/settings/principals";
+import { PLATFORM_ROLES } from "../privileges";
 import { Maybe, TYPES, UNKNOWN, knownString } from "./util";
 
 /** Who a grant entry names, as far as the preview knows. */

@@ -1,8 +1,15 @@
 /**
- * Unity Catalog privileges per securable (as the Databricks provider spells them) and the
- * workspace permission levels per object type. One source for config validation, the grant
- * matrix and the policy pack. From REFERENCE.md (Databricks docs). Pure data and helpers.
+ * Unity Catalog privileges per securable (as the Databricks provider spells them), the workspace
+ * permission levels per object type, and the platform's own roles. One source for config
+ * validation, the grant matrix and the policy pack. From REFERENCE.md (Databricks docs).
+ *
+ * It lives in the pack, and imports nothing, so `pulumi policy publish` uploads a complete pack;
+ * the program imports it from here. Pure data and helpers.
  */
+
+/** Roles backed by the platform's own service principals (created by the program). */
+export const PLATFORM_ROLES = ["pipeline", "app"] as const;
+export type PlatformRole = (typeof PLATFORM_ROLES)[number];
 
 export const SECURABLES = [
     "catalog",
