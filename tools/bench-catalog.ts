@@ -1,6 +1,5 @@
 /**
- * Benchmark of the catalog and grants (`npm run bench -- --only catalog` once assembled, or
- * `node -r esbuild-register tools/bench-catalog.ts`): plan time and resource count for the dev
+ * Benchmark of the catalog and grants (`npm run bench -- --only catalog`): plan time and resource count for the dev
  * stack and for a large generated config (20 medallion layers, 10 roles), in one process after a
  * warm-up run, so the figures compare the program's own work rather than Node start-up. Printed,
  * never asserted.
@@ -84,9 +83,3 @@ export async function catalogSection(runs = 5): Promise<void> {
     console.log("");
 }
 
-if (require.main === module) {
-    catalogSection(Number(process.env.BENCH_RUNS ?? 5)).catch((err) => {
-        console.error(err);
-        process.exitCode = 1;
-    });
-}

@@ -1,6 +1,5 @@
 /**
- * Serving figures for `npm run bench` (the lead's tools/bench.ts calls `servingSection`; it also
- * runs alone: `node -r esbuild-register tools/bench-serving.ts`):
+ * Serving figures for `npm run bench -- --only serving`:
  *
  *  1. The blast radius of the traffic shift on prod (`serving.traffic` 90/10 → 50/50): resources
  *     whose inputs change, and how many would be replaced. Target: 1 changed, 0 replaced.
@@ -65,9 +64,3 @@ export async function servingSection(): Promise<void> {
     for (const line of renderServing(await servingFigures())) console.log(line);
 }
 
-if (require.main === module) {
-    servingSection().catch((err) => {
-        console.error(err);
-        process.exitCode = 1;
-    });
-}
