@@ -1,6 +1,7 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { AccessControl, accessControl } from "./access";
 import { APP_RESOURCE_NAMES, FORM_SIGNING_KEY, MANIFEST, SourceFile, fileResourceName, readAppSource, renderSource, sourceHash } from "./app-source";
 import { AppSettings } from "./settings/app";
 import { DeclaredPrincipal } from "./settings/principals";
@@ -127,18 +128,12 @@ export class DataApp extends pulumi.ComponentResource {
 }
 
 /** One access control per role: groups by name, service principals by application id, users by e-mail. */
-export function appAccessControls(settings: AppSettings, principals: Record<string, DeclaredPrincipal>): databricks.types.input.PermissionsAccessControl[] {
+export function appAccessControls(settings: AppSettings, principals: Record<string, DeclaredPrincipal>): AccessControl[] {
     return Object.entries(settings.permissions)
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([role, level]) => {
             const principal = principals[role];
             if (principal === undefined) throw new Error(`app permission for undeclared role ${role}`);
-            const who =
-                principal.kind === "group"
-                    ? { groupName: principal.name }
-                    : principal.kind === "servicePrincipal"
-                      ? { servicePrincipalName: principal.name }
-                      : { userName: principal.name };
-            return { ...who, permissionLevel: level };
+            return accessControl(principal, level);
         });
 }

@@ -3,11 +3,10 @@
  * policy allows. Pure: plain data from resolved settings; unit-tested without mocks.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type * as databricks from "@pulumi/databricks";
+import { AccessControl, roleAccessControls } from "./access";
 import { ClusterPolicySettings } from "./settings/pipelines";
 import { DeclaredPrincipal } from "./settings/principals";
 
-type AccessControl = databricks.types.input.PermissionsAccessControl;
 
 /** Permission levels per object for the two kinds of access config can give (never manage or own). */
 export const LEVELS = {
@@ -19,22 +18,6 @@ export const LEVELS = {
     code: { run: "CAN_READ", view: "CAN_READ" },
 } as const;
 
-/** Access control entries for declared roles at one level (group, service principal or user). */
-export function roleAccess(roles: readonly string[], principals: Record<string, DeclaredPrincipal>, permissionLevel: string): AccessControl[] {
-    return roles.map((role) => {
-        const principal = principals[role];
-        if (!principal) throw new Error(`role ${role} is not declared in lakehouse:principals`);
-        switch (principal.kind) {
-            case "group":
-                return { groupName: principal.name, permissionLevel };
-            case "servicePrincipal":
-                return { servicePrincipalName: principal.name, permissionLevel };
-            case "user":
-                return { userName: principal.name, permissionLevel };
-        }
-    });
-}
-
 /** The access list of one object: run roles, then view-only roles, then the platform entries. */
 export function accessList(
     object: keyof typeof LEVELS,
@@ -44,8 +27,8 @@ export function accessList(
 ): AccessControl[] {
     const levels: { run: string; view?: string } = LEVELS[object];
     return [
-        ...roleAccess(permissions.run, principals, levels.run),
-        ...(levels.view ? roleAccess(permissions.view, principals, levels.view) : []),
+        ...roleAccessControls(permissions.run, principals, levels.run),
+        ...(levels.view ? roleAccessControls(permissions.view, principals, levels.view) : []),
         ...platform,
     ];
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { AclPrincipal } from "./access";
 import { DataApp } from "./app";
 import { UnityCatalog } from "./catalog";
 import { LakehouseConfig } from "./config";
@@ -6,7 +7,6 @@ import { CatalogGrants } from "./grants";
 import { PlatformIdentity } from "./identity";
 import { Pipelines } from "./pipelines";
 import { ModelServing, ServingAccess } from "./serving";
-import { QueryPrincipal } from "./serving-spec";
 import { LANDING_CONTAINER, LakehouseStorage } from "./storage";
 import { DatabricksWorkspace } from "./workspace";
 
@@ -111,7 +111,7 @@ export function buildPlatform(config: LakehouseConfig) {
     }
 
     // Who may query the endpoints: the consumer roles, and the app on the endpoint it scores against.
-    const queryPrincipals: Record<string, QueryPrincipal> = { ...config.principals, pipeline: { kind: "servicePrincipal", name: identity.applicationId } };
+    const queryPrincipals: Record<string, AclPrincipal> = { ...config.principals, pipeline: { kind: "servicePrincipal", name: identity.applicationId } };
     if (app) queryPrincipals.app = { kind: "servicePrincipal", name: app.servicePrincipalClientId };
     new ServingAccess("serving-access", {
         endpoints: config.serving.endpoints,

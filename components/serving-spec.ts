@@ -8,23 +8,14 @@
  */
 import type * as databricks from "@pulumi/databricks";
 import type * as pulumi from "@pulumi/pulumi";
-import type { PrincipalKind } from "./settings/principals";
 import type { EndpointSettings, ServedEntitySettings } from "./settings/serving";
 
 export type ServedEntityInput = databricks.types.input.ModelServingConfigServedEntity;
 export type RouteInput = databricks.types.input.ModelServingConfigTrafficConfigRoute;
 export type AiGatewayInput = databricks.types.input.ModelServingAiGateway;
-export type AccessControlInput = databricks.types.input.PermissionsAccessControl;
 
 /** The only permission level the program grants on a serving endpoint. */
 export const QUERY_PERMISSION = "CAN_QUERY";
-
-/** A role resolved to the principal a workspace ACL names. */
-export interface QueryPrincipal {
-    kind: PrincipalKind;
-    /** Group display name, service principal application id, or user e-mail. */
-    name: pulumi.Input<string>;
-}
 
 /** Entities in a stable order (by name), so reordering them in YAML changes nothing. */
 function byName(entities: readonly ServedEntitySettings[]): ServedEntitySettings[] {
@@ -80,25 +71,6 @@ export function aiGateway(endpoint: EndpointSettings, catalogName: pulumi.Input<
     };
 }
 
-/**
- * CAN_QUERY for each consumer role, nothing more. Throws for a role without a principal (config
- * validation makes that impossible; the throw guards the wiring).
- */
-export function accessControls(roles: readonly string[], principals: Record<string, QueryPrincipal>): AccessControlInput[] {
-    return roles.map((role) => {
-        const principal = principals[role];
-        if (principal === undefined) throw new Error(`serving consumer role ${role} has no principal (known: ${Object.keys(principals).join(", ")})`);
-        const permissionLevel = QUERY_PERMISSION;
-        switch (principal.kind) {
-            case "group":
-                return { groupName: principal.name, permissionLevel };
-            case "servicePrincipal":
-                return { servicePrincipalName: principal.name, permissionLevel };
-            case "user":
-                return { userName: principal.name, permissionLevel };
-        }
-    });
-}
 
 /** Endpoint tags (propagated to billing logs), from the stack's tags, in a stable order. */
 export function endpointTags(tags: Record<string, string>): { key: string; value: string }[] {

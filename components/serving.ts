@@ -1,6 +1,7 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import { QueryPrincipal, accessControls, aiGateway, deploymentNotice, endpointTags, invocationUrl, servedEntities, trafficRoutes } from "./serving-spec";
+import { AclPrincipal, roleAccessControls } from "./access";
+import { QUERY_PERMISSION, aiGateway, deploymentNotice, endpointTags, invocationUrl, servedEntities, trafficRoutes } from "./serving-spec";
 import { adoptOptions } from "./settings/adopt";
 import { EndpointSettings } from "./settings/serving";
 
@@ -98,7 +99,7 @@ export interface ServingAccessArgs {
      */
     extraConsumers: Record<string, string[]>;
     /** Role → principal for every role a consumer list may name (declared roles, pipeline, app). */
-    principals: Record<string, QueryPrincipal>;
+    principals: Record<string, AclPrincipal>;
     /** The workspace's Databricks provider. */
     provider: databricks.Provider;
 }
@@ -117,7 +118,7 @@ export class ServingAccess extends pulumi.ComponentResource {
             if (!endpoint.enabled || endpointId === undefined || roles.length === 0) continue;
             new databricks.Permissions(
                 `${endpoint.key}-query`,
-                { servingEndpointId: endpointId, accessControls: accessControls(roles, args.principals) },
+                { servingEndpointId: endpointId, accessControls: roleAccessControls(roles, args.principals, QUERY_PERMISSION) },
                 { parent: this, provider: args.provider },
             );
         }

@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import { resolveConfig } from "../components/config";
 import { defaultAppName } from "../components/settings/app";
-import { ConfigError, isConfigError } from "../components/settings/validate";
+import { ConfigError } from "../components/settings/validate";
+import { configRejection } from "./helpers";
 import { rejectedConfig } from "./helpers";
 
 const context = { project: "lakehouse", stack: "dev", now: new Date("2026-11-22T10:00:00Z") };
@@ -18,13 +19,7 @@ const principals = {
 };
 
 function rejection(raw: Record<string, unknown>): ConfigError {
-    try {
-        resolve(raw);
-    } catch (err) {
-        if (isConfigError(err)) return err;
-        throw err;
-    }
-    throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+    return configRejection(() => resolve(raw), raw);
 }
 
 /** The one issue of a rejection, asserted to name `key`. */

@@ -5,20 +5,15 @@
 import { expect } from "chai";
 import { resolveConfig, CONFIG_KEYS } from "../components/config";
 import { rotationWindow, ROTATION_GRACE_DAYS } from "../components/settings/platform";
-import { ConfigError, isConfigError } from "../components/settings/validate";
+import { ConfigError } from "../components/settings/validate";
+import { configRejection } from "./helpers";
 
 const context = { project: "lakehouse", stack: "dev", now: new Date("2026-11-22T10:00:00Z") };
 const resolve = (raw: Record<string, unknown>, ...location: unknown[]) =>
     resolveConfig(raw, location.length > 0 ? location[0] : "westeurope", context);
 
 function rejection(raw: Record<string, unknown>, ...location: unknown[]): ConfigError {
-    try {
-        resolve(raw, ...location);
-    } catch (err) {
-        if (isConfigError(err)) return err;
-        throw err;
-    }
-    throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+    return configRejection(() => resolve(raw, ...location), raw);
 }
 
 describe("config: defaults and resolution", () => {

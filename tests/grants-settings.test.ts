@@ -4,19 +4,14 @@
  */
 import { expect } from "chai";
 import { resolveConfig } from "../components/config";
-import { ConfigError, isConfigError } from "../components/settings/validate";
+import { ConfigError } from "../components/settings/validate";
+import { configRejection } from "./helpers";
 
 const context = { project: "lakehouse", stack: "dev", now: new Date("2026-11-22T10:00:00Z") };
 const resolve = (raw: Record<string, unknown>) => resolveConfig(raw, "westeurope", context);
 
 function rejection(raw: Record<string, unknown>): ConfigError {
-    try {
-        resolve(raw);
-    } catch (err) {
-        if (isConfigError(err)) return err;
-        throw err;
-    }
-    throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+    return configRejection(() => resolve(raw), raw);
 }
 
 const analysts = { analysts: { group: "data-analysts" } };

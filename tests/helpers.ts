@@ -55,3 +55,14 @@ export async function rejectedConfig(stack: string, ...sets: string[]): Promise<
     }
     throw new Error(`expected config ${JSON.stringify(sets)} on ${stack} to be rejected`);
 }
+
+/** The `ConfigError` that `resolve` throws; fails the test when it throws nothing or something else. */
+export function configRejection(resolve: () => unknown, what: unknown): ConfigError {
+    try {
+        resolve();
+    } catch (err) {
+        if (isConfigError(err)) return err;
+        throw err;
+    }
+    throw new Error(`expected ${JSON.stringify(what)} to be rejected`);
+}

@@ -7,7 +7,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { accessList, clusterPolicyDefinition, roleAccess } from "../components/pipeline-access";
+import { roleAccessControls } from "../components/access";
+import { accessList, clusterPolicyDefinition } from "../components/pipeline-access";
 import { FullRunInputs, STREAM_WINDOW, TASK_KEYS, fullRunTasks, runOrder } from "../components/pipeline-tasks";
 import { PROJECT_ROOT, WORKLOAD_FILES, contentMd5, uploadName, workspaceFolder } from "../components/workload-files";
 
@@ -148,7 +149,7 @@ describe("access lists", () => {
     };
 
     it("names each principal the way its kind requires", () => {
-        expect(roleAccess(["operators", "bot", "ana"], principals, "CAN_VIEW")).to.deep.equal([
+        expect(roleAccessControls(["operators", "bot", "ana"], principals, "CAN_VIEW")).to.deep.equal([
             { groupName: "Data Ops", permissionLevel: "CAN_VIEW" },
             { servicePrincipalName: "8d23ae77-912e-4a19-81e4-b9c3f5cc9349", permissionLevel: "CAN_VIEW" },
             { userName: "ana@example.com", permissionLevel: "CAN_VIEW" },
@@ -166,7 +167,7 @@ describe("access lists", () => {
     });
 
     it("fails loudly on a role config validation should have caught", () => {
-        expect(() => roleAccess(["ghosts"], principals, "CAN_VIEW")).to.throw(/ghosts is not declared/);
+        expect(() => roleAccessControls(["ghosts"], principals, "CAN_VIEW")).to.throw(/ghosts is not declared/);
     });
 });
 

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { resolveConfig } from "../components/config";
 import { quartzProblem } from "../components/settings/quartz";
 import { isTimeZone } from "../components/settings/pipelines";
-import { ConfigError, isConfigError } from "../components/settings/validate";
+import { ConfigError } from "../components/settings/validate";
+import { configRejection } from "./helpers";
 
 const context = { project: "lakehouse", stack: "dev", now: new Date("2026-11-22T10:00:00Z") };
 const resolve = (raw: Record<string, unknown>) => resolveConfig(raw, "westeurope", context);
@@ -14,13 +15,7 @@ const prod = { environment: "production", protectData: true };
 const team = { principals: { operators: { group: "Data Ops" }, analysts: { group: "Data Analysts" }, bot: { servicePrincipal: "8d23ae77-912e-4a19-81e4-b9c3f5cc9349" } } };
 
 function rejection(raw: Record<string, unknown>): ConfigError {
-    try {
-        resolve(raw);
-    } catch (err) {
-        if (isConfigError(err)) return err;
-        throw err;
-    }
-    throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
+    return configRejection(() => resolve(raw), raw);
 }
 
 describe("pipelines settings: environment-dependent defaults", () => {

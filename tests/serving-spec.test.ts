@@ -1,6 +1,7 @@
 /** The serving endpoint inputs, pure: entities, routes, AI gateway, CAN_QUERY list, tags, the deployment notice. */
 import { expect } from "chai";
-import { accessControls, aiGateway, deploymentNotice, endpointTags, invocationUrl, servedEntities, trafficRoutes } from "../components/serving-spec";
+import { roleAccessControls } from "../components/access";
+import { aiGateway, deploymentNotice, endpointTags, invocationUrl, servedEntities, trafficRoutes } from "../components/serving-spec";
 import { EndpointSettings } from "../components/settings/serving";
 
 const ab: EndpointSettings = {
@@ -60,12 +61,12 @@ describe("serving spec", () => {
             pipeline: { kind: "servicePrincipal" as const, name: "0f8fad5b-d9cb-469f-a165-70867728950e" },
             owner: { kind: "user" as const, name: "a@b.io" },
         };
-        expect(accessControls(["analysts", "pipeline", "owner"], principals)).to.deep.equal([
+        expect(roleAccessControls(["analysts", "pipeline", "owner"], principals, "CAN_QUERY")).to.deep.equal([
             { groupName: "Data Analysts", permissionLevel: "CAN_QUERY" },
             { servicePrincipalName: "0f8fad5b-d9cb-469f-a165-70867728950e", permissionLevel: "CAN_QUERY" },
             { userName: "a@b.io", permissionLevel: "CAN_QUERY" },
         ]);
-        expect(() => accessControls(["ghost"], principals)).to.throw(/ghost/);
+        expect(() => roleAccessControls(["ghost"], principals, "CAN_QUERY")).to.throw(/ghost/);
     });
 
     it("tags endpoints with the stack tags in a stable order", () => {

@@ -1,6 +1,6 @@
 /**
  * The architecture picture: the offline plan's resources as a Mermaid flowchart
- * (`npm run plan -- --format mermaid`, embedded in the README by `npm run docs:mermaid`).
+ * (`npm run plan -- --format mermaid`, embedded in the README by `npm run docs`).
  *
  * Components are subgraphs (nested as they are parented), resources are nodes, and an arrow runs
  * from a resource to the ones that depend on it. To stay readable: the children of one component
@@ -10,18 +10,13 @@
  * deterministic: the same plan gives the same text.
  */
 
+import type { GraphResource as PlannedNode } from "./critical-path";
+
 /** What the picture needs of a planned resource (the plan document's resources fit). */
-export interface GraphResource {
-    urn: string;
-    type: string;
-    name: string;
-    /** URN of the parent ("" for the stack). */
-    parent: string;
-    /** URN of the explicit provider, or "". */
-    provider: string;
-    dependencies: string[];
-    protect: boolean;
-}
+export type GraphResource = PlannedNode & { protect: boolean };
+
+/** Components are subgraphs; the stack itself is the picture. */
+const isComponent = (r: GraphResource) => r.type.startsWith("lakehouse:");
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 const MAX_NAMES = 4;
@@ -32,7 +27,6 @@ export function shortType(type: string): string {
     return type.split(":").pop() ?? type;
 }
 
-const isComponent = (r: GraphResource) => r.type.startsWith("lakehouse:");
 const safeId = (text: string) => text.replace(/[^A-Za-z0-9_]/g, "_");
 const label = (text: string) => text.replace(/"/g, "#quot;");
 
