@@ -22,11 +22,8 @@ export interface UnityCatalogArgs {
     landingContainer: string;
     /** The workspace id, for the optional metastore assignment. */
     workspaceId: pulumi.Input<string>;
-    /**
-     * SQL warehouse that runs the metadata table's DDL. When unset the provider starts its own
-     * small auto-terminating cluster (`terraform-sql-table`) for it.
-     */
-    sqlWarehouseId?: pulumi.Input<string>;
+    /** SQL warehouse that runs the metadata table's DDL (without one the provider starts a cluster of its own). */
+    sqlWarehouseId: pulumi.Input<string>;
     /** Protect the catalog, schemas, volume, table, models, credential and external locations; when false they may be force-destroyed with their content (dev teardown). */
     protectData: boolean;
     /** The workspace's Databricks provider. */
@@ -179,7 +176,7 @@ export class UnityCatalog extends pulumi.ComponentResource {
                 columns: METADATA_COLUMNS.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, comment: c.comment })),
                 properties: { ...METADATA_TABLE_PROPERTIES },
                 comment: `One row per raw file in ${s.landingVolumePath}. Columns are append-only. ${managedBy}`,
-                ...(args.sqlWarehouseId !== undefined ? { warehouseId: args.sqlWarehouseId } : {}),
+                warehouseId: args.sqlWarehouseId,
             },
             data,
         );

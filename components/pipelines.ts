@@ -21,6 +21,8 @@ export interface PipelinesArgs {
     schemaNames: Record<string, pulumi.Input<string>>;
     /** Volume path raw files land in (`/Volumes/<catalog>/<schema>/<volume>`), read by Auto Loader. */
     landingVolumePath: pulumi.Input<string>;
+    /** The SQL warehouse the job's gold-views task runs on (`SqlWarehouse.warehouseId`). */
+    warehouseId: pulumi.Input<string>;
     /** Application id of the pipeline service principal: runs the pipeline and the job, owns both. */
     pipelineApplicationId: pulumi.Input<string>;
     /** Declared roles → principals, for the run/view permissions. */
@@ -30,13 +32,12 @@ export interface PipelinesArgs {
 }
 
 /**
- * The compute and orchestration of the lakehouse: a SQL warehouse, the Lakeflow medallion
+ * The orchestration of the lakehouse: the Lakeflow medallion
  * pipeline (code from `workloads/`), the full-run job that refreshes it and builds the gold
  * views, a cluster policy for hand-started clusters, and permissions on each from config roles.
  * Everything runs as the pipeline service principal and targets the catalog and schemas given.
  */
 export class Pipelines extends pulumi.ComponentResource {
-    readonly warehouseId: pulumi.Output<string>;
     readonly pipelineId: pulumi.Output<string>;
     readonly jobId: pulumi.Output<string>;
     readonly clusterPolicyId: pulumi.Output<string>;
@@ -50,22 +51,6 @@ export class Pipelines extends pulumi.ComponentResource {
         const sp = args.pipelineApplicationId;
         const bronze = requiredSchema(args.schemaNames, "bronze");
         const schemas = { bronze, silver: args.schemaNames.silver ?? bronze, gold: requiredSchema(args.schemaNames, "gold") };
-
-        const warehouse = new databricks.SqlEndpoint(
-            "warehouse",
-            {
-                name: s.names.warehouse,
-                clusterSize: s.warehouse.size,
-                minNumClusters: s.warehouse.minClusters,
-                maxNumClusters: s.warehouse.maxClusters,
-                autoStopMins: s.warehouse.autoStopMinutes,
-                enableServerlessCompute: s.warehouse.serverless,
-                // SQL file tasks need a Pro or serverless warehouse.
-                warehouseType: "PRO",
-                enablePhoton: true,
-            },
-            inWorkspace,
-        );
 
         // The code runs with the service principal's privileges, so it lives in its home folder:
         // only the principal and workspace admins can change it (everyone can edit /Shared).
@@ -123,7 +108,7 @@ export class Pipelines extends pulumi.ComponentResource {
                 parameters: [{ name: MODE_PARAMETER, default: s.mode }],
                 tasks: fullRunTasks({
                     pipelineId: pipeline.id,
-                    warehouseId: warehouse.id,
+                    warehouseId: args.warehouseId,
                     files,
                     catalog: args.catalogName,
                     schemas,
@@ -177,7 +162,6 @@ export class Pipelines extends pulumi.ComponentResource {
         // owner is the identity it runs as).
         const acl = (object: keyof typeof LEVELS, platform: ReturnType<typeof servicePrincipalAccess>[] = []) =>
             accessList(object, s.permissions, args.principals, platform);
-        new databricks.Permissions("warehouse-permissions", { sqlEndpointId: warehouse.id, accessControls: acl("warehouse", [servicePrincipalAccess(sp, "CAN_USE")]) }, inWorkspace);
         new databricks.Permissions("pipeline-permissions", { pipelineId: pipeline.id, accessControls: acl("pipeline", [servicePrincipalAccess(sp, "IS_OWNER")]) }, inWorkspace);
         new databricks.Permissions("job-permissions", { jobId: job.id, accessControls: acl("job", [servicePrincipalAccess(sp, "IS_OWNER")]) }, inWorkspace);
         if (s.permissions.run.length > 0) {
@@ -188,13 +172,11 @@ export class Pipelines extends pulumi.ComponentResource {
             new databricks.Permissions("workload-folder-permissions", { directoryPath: folder.path, accessControls: readers }, inWorkspace);
         }
 
-        this.warehouseId = warehouse.id;
         this.pipelineId = pipeline.id;
         this.jobId = job.id;
         this.clusterPolicyId = policy.id;
         this.workspaceFolder = folder.path;
         this.registerOutputs({
-            warehouseId: this.warehouseId,
             pipelineId: this.pipelineId,
             jobId: this.jobId,
             clusterPolicyId: this.clusterPolicyId,

@@ -8,6 +8,7 @@ import { PlatformIdentity } from "./identity";
 import { Pipelines } from "./pipelines";
 import { ModelServing, ServingAccess } from "./serving";
 import { LANDING_CONTAINER, LakehouseStorage } from "./storage";
+import { SqlWarehouse } from "./warehouse";
 import { DatabricksWorkspace } from "./workspace";
 
 /**
@@ -51,6 +52,16 @@ export function buildPlatform(config: LakehouseConfig) {
         provider: workspace.provider,
     });
 
+    // The SQL warehouse first: the catalog runs the metadata table's DDL on it, the job and the app query it.
+    const warehouse = new SqlWarehouse("warehouse", {
+        name: config.pipelines.names.warehouse,
+        settings: config.pipelines.warehouse,
+        pipelineApplicationId: identity.applicationId,
+        permissions: config.pipelines.permissions,
+        principals: config.principals,
+        provider: workspace.provider,
+    });
+
     // Unity Catalog: the single source of the catalog, schema, volume and model names every
     // component below takes (and waits for). External locations validate through the access
     // connector's role on the account, so the catalog waits for the whole storage component.
@@ -63,18 +74,20 @@ export function buildPlatform(config: LakehouseConfig) {
             containerUrls: storage.containerUrls,
             landingContainer: LANDING_CONTAINER,
             workspaceId: workspace.workspaceId,
+            sqlWarehouseId: warehouse.warehouseId,
             protectData: config.protectData,
             provider: workspace.provider,
         },
         { dependsOn: [storage] },
     );
 
-    // Warehouse, Lakeflow pipeline, full-run job, cluster policy.
+    // Lakeflow pipeline, full-run job, cluster policy.
     const pipelines = new Pipelines("pipelines", {
         settings: config.pipelines,
         catalogName: catalog.catalogName,
         schemaNames: catalog.schemaNames,
         landingVolumePath: catalog.landingVolumePath,
+        warehouseId: warehouse.warehouseId,
         pipelineApplicationId: identity.applicationId,
         principals: config.principals,
         provider: workspace.provider,
@@ -101,7 +114,7 @@ export function buildPlatform(config: LakehouseConfig) {
               principals: config.principals,
               catalogName: catalog.catalogName,
               schemaName: catalog.schemaNames.gold,
-              warehouseId: pipelines.warehouseId,
+              warehouseId: warehouse.warehouseId,
               endpointName: serving.endpointNames[config.app.endpointKey],
               provider: workspace.provider,
           })
@@ -138,7 +151,7 @@ export function buildPlatform(config: LakehouseConfig) {
         catalogName: catalog.catalogName,
         schemaNames: catalog.schemaNames,
         landingVolumePath: catalog.landingVolumePath,
-        warehouseId: pipelines.warehouseId,
+        warehouseId: warehouse.warehouseId,
         pipelineId: pipelines.pipelineId,
         fullRunJobId: pipelines.jobId,
         servingEndpoints: serving.endpointNames,

@@ -143,6 +143,14 @@ describe("catalog: what the dev stack creates", () => {
         expect(table.properties).to.deep.equal({ "delta.columnMapping.mode": "name" });
     });
 
+    it("runs the metadata table's DDL on the stack's SQL warehouse, so the provider starts no cluster of its own", async () => {
+        const s = await planOf("dev");
+        const table = s.named(T.table, "metadata-table");
+        const warehouse = s.named("databricks:index/sqlEndpoint:SqlEndpoint", "warehouse");
+        expect(input(table).warehouseId).to.equal(s.run.outputs.warehouseId);
+        expect(table.dependencies).to.include(warehouse.urn);
+    });
+
     it("registers one model container per served model, in the gold schema", async () => {
         const s = await planOf("dev");
         const models = s.ofType(T.model).map((m) => `${input(m).catalogName}.${input(m).schemaName}.${input(m).name}`);

@@ -43,8 +43,10 @@ const CUSTOM = [
 const custom = () => planOf("dev", ...CUSTOM);
 
 const inputsOf = (r: PlannedResource) => r.inputs as any;
+/** The warehouse is its own component (the catalog and the app use it too); the rest is under Pipelines. */
+const COMPONENTS = ["lakehouse:pipelines:Pipelines", "lakehouse:warehouse:SqlWarehouse"];
 const one = (s: Scenario, type: string) => {
-    const found = s.ofType(type).filter((r) => r.urn.includes("lakehouse:pipelines:Pipelines"));
+    const found = s.ofType(type).filter((r) => COMPONENTS.some((c) => r.urn.includes(c)));
     expect(found, type).to.have.length(1);
     return inputsOf(found[0]);
 };
@@ -53,14 +55,15 @@ const permissionsOf = (s: Scenario, name: string) => inputsOf(s.named(T.permissi
 const appId = (s: Scenario) => s.run.outputs.pipelineApplicationId as string;
 
 describe("pipelines: the resources of a stack", () => {
-    it("registers a warehouse, a pipeline, a job, a cluster policy and the workload uploads, under the component", async () => {
+    it("registers a warehouse, a pipeline, a job, a cluster policy and the workload uploads, under their components", async () => {
         const s = await planOf("dev");
         for (const type of [T.warehouse, T.pipeline, T.job, T.policy, T.directory]) one(s, type);
         expect(s.ofType(T.file).filter((r) => r.urn.includes("Pipelines")).map((r) => r.name).sort()).to.deep.equal(
             ["workload-gold-views", "workload-pipeline-source", "workload-prepare-landing", "workload-stream-updates", "workload-validate-gold"],
         );
         const provider = s.ofType("pulumi:providers:databricks")[0].urn;
-        for (const r of s.run.resources.filter((r) => r.urn.includes("lakehouse:pipelines:Pipelines$databricks"))) {
+        expect(s.ofType(T.warehouse)[0].urn).to.contain("lakehouse:warehouse:SqlWarehouse$databricks:index/sqlEndpoint:SqlEndpoint::warehouse");
+        for (const r of s.run.resources.filter((r) => COMPONENTS.some((c) => r.urn.includes(`${c}$databricks`)))) {
             expect(r.provider, r.name).to.equal(provider);
         }
     });
@@ -229,7 +232,7 @@ describe("pipelines: sizes follow computeSize", () => {
     });
 
     it("small → large grows the warehouse, the pipeline cluster and the job cluster", async () => {
-        const mine = (await changes()).filter((c) => c.urn.includes("lakehouse:pipelines:Pipelines"));
+        const mine = (await changes()).filter((c) => COMPONENTS.some((component) => c.urn.includes(component)));
         const by = (name: string) => Object.fromEntries(mine.filter((c) => c.urn.endsWith(`::${name}`)).map((c) => [c.field, [c.from, c.to]]));
         expect(by("warehouse")[".clusterSize"]).to.deep.equal(['"2X-Small"', '"Medium"']);
         expect(by("medallion")[".clusters[0].nodeTypeId"]).to.deep.equal(['"Standard_D4ds_v5"', '"Standard_D16ds_v5"']);
@@ -301,7 +304,7 @@ describe("pipelines: permissions from config roles", () => {
 
     it("without roles: nobody but admins may use the cluster policy or read the code (no empty ACLs)", async () => {
         const s = await planOf("dev");
-        const names = s.ofType(T.permissions).filter((r) => r.urn.includes("Pipelines")).map((r) => r.name).sort();
+        const names = s.ofType(T.permissions).filter((r) => COMPONENTS.some((c) => r.urn.includes(c))).map((r) => r.name).sort();
         expect(names).to.deep.equal(["job-permissions", "pipeline-permissions", "warehouse-permissions"]);
     });
 
