@@ -8,7 +8,7 @@ import { parseOverride, splitPath, stackConfig } from "../tools/stack-config";
 const root = path.resolve(__dirname, "..");
 
 function plan(...args: string[]) {
-    const result = spawnSync(process.execPath, ["-r", "esbuild-register", "tools/plan.ts", ...args], {
+    const result = spawnSync(process.execPath, ["-r", "./tools/register.js", "tools/plan.ts", ...args], {
         cwd: root,
         encoding: "utf8",
         timeout: 60_000,

@@ -149,7 +149,7 @@ describe("offline plan CLI with a broadened grant", () => {
     it("exits 2 and names the policy when the analysts role gets ALL_PRIVILEGES on the catalog", () => {
         const result = spawnSync(
             process.execPath,
-            ["-r", "esbuild-register", "tools/plan.ts", "--stack", "dev", "--set", 'grants.analysts.catalog=["ALL_PRIVILEGES"]', "--json"],
+            ["-r", "./tools/register.js", "tools/plan.ts", "--stack", "dev", "--set", 'grants.analysts.catalog=["ALL_PRIVILEGES"]', "--json"],
             { cwd: root, encoding: "utf8", timeout: 60_000 },
         );
         expect(result.status, result.stderr).to.equal(2);

@@ -45,11 +45,11 @@ const fmt = (s: number) => `${s.toFixed(2)} s`;
 function planSection(): void {
     const floor = median(process.execPath, ["-e", "require('@pulumi/pulumi')"], 5);
     const plan = median("npm", ["run", "-s", "plan", "--", "--stack", "dev"], 5);
-    const planNode = median(process.execPath, ["-r", "esbuild-register", "tools/plan.ts", "--stack", "dev"], 5);
+    const planNode = median(process.execPath, ["-r", "./tools/register.js", "tools/plan.ts", "--stack", "dev"], 5);
     console.log("## Offline plan, dev stack (median of 5 cold runs)");
     console.log(`floor  node -e "require('@pulumi/pulumi')"      ${fmt(floor.seconds)}`);
     console.log(`npm run plan -- --stack dev                    ${fmt(plan.seconds)}  = ${(plan.seconds / floor.seconds).toFixed(2)}x floor (target <= 3x)`);
-    console.log(`node -r esbuild-register tools/plan.ts (no npm) ${fmt(planNode.seconds)}  = ${(planNode.seconds / floor.seconds).toFixed(2)}x floor`);
+    console.log(`node -r ./tools/register.js tools/plan.ts (no npm) ${fmt(planNode.seconds)}  = ${(planNode.seconds / floor.seconds).toFixed(2)}x floor`);
     if (plan.status !== 0) console.log(`  (plan exited ${plan.status})`);
     console.log("");
 }

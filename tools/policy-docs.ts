@@ -1,7 +1,7 @@
 /**
  * The README's policy table, generated from the pack, and the pack's figures.
  *
- *   node -r esbuild-register tools/policy-docs.ts    # print the table and the figures
+ *   node -r ./tools/register.js tools/policy-docs.ts    # print the table and the figures
  *
  * `npm run docs` writes the table into the README (section `policies`); a test fails when it is stale.
  *
