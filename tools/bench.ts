@@ -74,7 +74,7 @@ const sections: Section[] = [
     { name: "plan", run: planSection },
     { name: "typecheck", run: typecheckSection },
     { name: "tests", run: testsSection },
-    { name: "catalog", run: () => catalogSection(5) },
+    { name: "catalog", run: () => catalogSection(9) },
     { name: "serving", run: servingSection },
 ];
 
