@@ -141,7 +141,7 @@ export function renderText(document: PlanDocument): string {
     }
     const walk = (parent: string, depth: number) => {
         for (const r of children.get(parent) ?? []) {
-            const flags = [r.protect ? "protected" : "", r.provider ? "" : ""].filter(Boolean).join(", ");
+            const flags = r.protect ? "protected" : "";
             lines.push(`${"  ".repeat(depth)}+ ${r.type}  ${r.name}${flags ? `  [${flags}]` : ""}`);
             const summary = keyInputs(r.inputs);
             if (summary && !r.type.startsWith("lakehouse:") && r.type !== "pulumi:pulumi:Stack") lines.push(`${"  ".repeat(depth + 2)}${summary}`);
