@@ -21,7 +21,7 @@ describe("offline plan: command line", () => {
         const { status, stdout, stderr } = plan("--stack", "dev", "--json");
         expect(status, stderr).to.equal(0);
         const doc = JSON.parse(stdout);
-        expect(doc).to.have.keys(["stack", "project", "resources", "outputs", "policies", "grants"]);
+        expect(doc).to.have.keys(["stack", "project", "resources", "outputs", "policies", "grants", "principalRoles"]);
         // The grants report: principal → securables with granted and inherited privileges.
         for (const entries of Object.values<any[]>(doc.grants)) for (const e of entries) expect(e).to.have.keys(["kind", "name", "privileges", "inherited"]);
         expect(doc.stack).to.equal("dev");
@@ -29,6 +29,11 @@ describe("offline plan: command line", () => {
         expect(doc.policies).to.have.keys(["checked", "violations"]);
         for (const r of doc.resources) expect(r).to.have.keys(["urn", "type", "name", "parent", "provider", "inputs", "dependencies", "protect"]);
         expect(stdout).to.contain('"[secret]"');
+        // The grants report names principals as Unity Catalog does; the roles say who they are.
+        expect(doc.principalRoles[doc.outputs.pipelineApplicationId]).to.equal("pipeline");
+        expect(doc.principalRoles[doc.outputs.appServicePrincipal]).to.equal("app");
+        expect(doc.principalRoles["data-analysts"]).to.equal("analysts");
+        expect(Object.keys(doc.grants)).to.have.members(Object.keys(doc.principalRoles));
         expect(stdout).to.not.contain("mock-password");
     });
 

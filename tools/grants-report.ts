@@ -51,13 +51,13 @@ export function grantsReport(resources: readonly RegisteredResource[]): GrantsRe
     return effectivePrivileges(direct, securables);
 }
 
-/** The report as text lines, per principal, per securable: granted, then inherited. */
-export function renderGrantsReport(report: GrantsReport): string[] {
+/** The report as text lines, per principal (with its role when known), per securable: granted, then inherited. */
+export function renderGrantsReport(report: GrantsReport, roles: Record<string, string> = {}): string[] {
     const principals = Object.keys(report);
     const lines = [`Grants (SHOW GRANTS, before deploying): ${principals.length} principal${principals.length === 1 ? "" : "s"}`];
     if (principals.length === 0) lines.push("  (no Unity Catalog grants)");
     for (const principal of principals) {
-        lines.push(`  ${principal}`);
+        lines.push(`  ${principal}${roles[principal] ? `  (role ${roles[principal]})` : ""}`);
         for (const e of report[principal]) {
             const granted = e.privileges.length > 0 ? e.privileges.join(", ") : "-";
             const inherited = e.inherited.length > 0 ? `  (inherited: ${e.inherited.join(", ")})` : "";

@@ -41,6 +41,25 @@ export interface PlanDocument {
     policies: PolicyReport;
     /** Per principal, per securable: the Unity Catalog privileges the registered grants give (granted and inherited). */
     grants: GrantsReport;
+    /** Principal → the role that names it (`pipeline`, `app`, or a role of `lakehouse:principals`). */
+    principalRoles: Record<string, string>;
+}
+
+/** Which role each principal is: the platform's service principals from the outputs, declared ones from config. */
+export function principalRoles(run: Pick<ProgramRun, "outputs" | "config" | "project">): Record<string, string> {
+    const roles: Record<string, string> = {};
+    const declared = run.config[`${run.project}:principals`];
+    if (typeof declared === "object" && declared !== null) {
+        for (const [role, principal] of Object.entries(declared as Record<string, Record<string, unknown>>)) {
+            const name = Object.values(principal ?? {}).find((v) => typeof v === "string");
+            if (typeof name === "string") roles[name] = role;
+        }
+    }
+    for (const [output, role] of [["pipelineApplicationId", "pipeline"], ["appServicePrincipal", "app"]] as const) {
+        const id = run.outputs[output];
+        if (typeof id === "string" && id !== "") roles[id] = role;
+    }
+    return roles;
 }
 
 export const EXIT = { ok: 0, configRejected: 1, mandatoryViolation: 2, programFailed: 3 } as const;
@@ -91,6 +110,7 @@ export async function plan(stack: string, overrides: ConfigOverride[] = []): Pro
         outputs: run.outputs,
         policies,
         grants: grantsReport(run.resources),
+        principalRoles: principalRoles(run),
     };
     return { run, document };
 }
@@ -152,7 +172,7 @@ export function renderText(document: PlanDocument): string {
     walk("", 0);
     lines.push("", "Outputs:");
     for (const [k, v] of Object.entries(document.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
-    lines.push("", ...renderGrantsReport(document.grants));
+    lines.push("", ...renderGrantsReport(document.grants, document.principalRoles));
     const { checked, violations } = document.policies;
     lines.push("", `Policies: ${checked} checked, ${violations.length} violation${violations.length === 1 ? "" : "s"}`);
     for (const v of violations) lines.push(`  [${v.level}] ${v.policy}: ${v.message}${v.urn ? `\n      ${v.urn}` : ""}`);
