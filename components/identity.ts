@@ -29,7 +29,10 @@ export interface PlatformIdentityArgs {
  * client secret with READ for that principal only.
  */
 export class PlatformIdentity extends pulumi.ComponentResource {
-    /** Application (client) id: how Databricks and Unity Catalog grants name this principal. */
+    /**
+     * Application (client) id: how Databricks and Unity Catalog grants name this principal. Taken
+     * from the workspace's service principal, so everything that names it waits until it exists there.
+     */
     readonly applicationId: pulumi.Output<string>;
     /** Object id of the Entra service principal. */
     readonly servicePrincipalObjectId: pulumi.Output<string>;
@@ -97,7 +100,7 @@ export class PlatformIdentity extends pulumi.ComponentResource {
             inWorkspace,
         );
 
-        this.applicationId = application.clientId;
+        this.applicationId = workspacePrincipal.applicationId;
         this.servicePrincipalObjectId = principal.objectId;
         this.clientSecret = clientSecret;
         this.secretScope = scope.name;

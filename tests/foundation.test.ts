@@ -190,3 +190,28 @@ describe("foundation: protection and determinism", () => {
         expect(err.keys).to.deep.equal(["lakehouse:computeSize"]);
     });
 });
+
+describe("foundation: what names the pipeline principal waits for it in the workspace", () => {
+    it("makes grants, ACLs and run-as depend on the Databricks service principal, not only on the Entra app", async () => {
+        const s = await planOf("dev");
+        const workspacePrincipal = s.named("databricks:index/servicePrincipal:ServicePrincipal", "databricks-service-principal");
+        const appId = s.run.outputs.pipelineApplicationId as string;
+        const naming = s.run.resources.filter(
+            (r) => r.type.startsWith("databricks:") && r.urn !== workspacePrincipal.urn && JSON.stringify(r.inputs).includes(appId),
+        );
+        expect(naming.map((r) => r.type)).to.include.members([
+            "databricks:index/grants:Grants",
+            "databricks:index/permissions:Permissions",
+            "databricks:index/pipeline:Pipeline",
+            "databricks:index/job:Job",
+        ]);
+        const byUrn = new Map(s.run.resources.map((r) => [r.urn, r]));
+        const waitsFor = (urn: string, target: string, seen = new Set<string>()): boolean => {
+            if (seen.has(urn)) return false;
+            seen.add(urn);
+            const deps = byUrn.get(urn)?.dependencies ?? [];
+            return deps.includes(target) || deps.some((d) => waitsFor(d, target, seen));
+        };
+        for (const r of naming) expect(waitsFor(r.urn, workspacePrincipal.urn), `${r.type} ${r.name} waits for the workspace principal`).to.equal(true);
+    });
+});
