@@ -8,7 +8,7 @@ import { PlatformIdentity } from "./identity";
 import { Pipelines } from "./pipelines";
 import { ModelServing, ServingAccess } from "./serving";
 import { LANDING_CONTAINER, LakehouseStorage } from "./storage";
-import { SqlWarehouse } from "./warehouse";
+import { SqlWarehouse, WarehouseAccess } from "./warehouse";
 import { DatabricksWorkspace } from "./workspace";
 
 /**
@@ -56,9 +56,6 @@ export function buildPlatform(config: LakehouseConfig) {
     const warehouse = new SqlWarehouse("warehouse", {
         name: config.pipelines.names.warehouse,
         settings: config.pipelines.warehouse,
-        pipelineApplicationId: identity.applicationId,
-        permissions: config.pipelines.permissions,
-        principals: config.principals,
         provider: workspace.provider,
     });
 
@@ -122,6 +119,16 @@ export function buildPlatform(config: LakehouseConfig) {
     if (config.app.waitingForEndpoint !== undefined) {
         pulumi.log.info(`app ${config.app.name} is left out until serving.endpoints.${config.app.waitingForEndpoint} is enabled (app.enabled is auto)`);
     }
+
+    // Who may use the warehouse: the pipeline principal, the app, and the configured roles.
+    new WarehouseAccess("warehouse-access", {
+        warehouseId: warehouse.warehouseId,
+        pipelineApplicationId: identity.applicationId,
+        appServicePrincipal: app?.servicePrincipalClientId,
+        permissions: config.pipelines.permissions,
+        principals: config.principals,
+        provider: workspace.provider,
+    });
 
     // Who may query the endpoints: the consumer roles, and the app on the endpoint it scores against.
     const queryPrincipals: Record<string, AclPrincipal> = { ...config.principals, pipeline: { kind: "servicePrincipal", name: identity.applicationId } };

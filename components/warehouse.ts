@@ -9,21 +9,15 @@ export interface SqlWarehouseArgs {
     name: string;
     /** Size (from `computeSize` or `pipelines.warehouse.size`), clusters, auto-stop, serverless. */
     settings: WarehouseSettings;
-    /** Application id of the pipeline service principal: CAN_USE, for the job's SQL task. */
-    pipelineApplicationId: pulumi.Input<string>;
-    /** `pipelines.permissions`: run roles get CAN_USE, view roles CAN_VIEW. */
-    permissions: { run: readonly string[]; view: readonly string[] };
-    /** Declared roles → principals. */
-    principals: Record<string, DeclaredPrincipal>;
     /** The workspace's Databricks provider. */
     provider: databricks.Provider;
 }
 
 /**
- * The stack's SQL warehouse, with its ACL. It is its own component because three others use it
- * and it depends on none of them: the catalog runs the metadata table's DDL on it (otherwise the
- * provider starts a cluster of its own for that), the full-run job's gold-views task and the app
- * query it.
+ * The stack's SQL warehouse. It is its own component because three others use it and it depends
+ * on none of them: the catalog runs the metadata table's DDL on it (otherwise the provider starts a
+ * cluster of its own for that), the full-run job's gold-views task and the app query it. Its ACL is
+ * `WarehouseAccess`, built once the app (a user of it too) exists.
  */
 export class SqlWarehouse extends pulumi.ComponentResource {
     readonly warehouseId: pulumi.Output<string>;
@@ -47,15 +41,41 @@ export class SqlWarehouse extends pulumi.ComponentResource {
             },
             inWorkspace,
         );
-        new databricks.Permissions(
-            "warehouse-permissions",
-            {
-                sqlEndpointId: warehouse.id,
-                accessControls: accessList("warehouse", args.permissions, args.principals, [servicePrincipalAccess(args.pipelineApplicationId, "CAN_USE")]),
-            },
-            inWorkspace,
-        );
         this.warehouseId = warehouse.id;
         this.registerOutputs({ warehouseId: this.warehouseId });
+    }
+}
+
+export interface WarehouseAccessArgs {
+    /** The warehouse (`SqlWarehouse.warehouseId`). */
+    warehouseId: pulumi.Input<string>;
+    /** Application id of the pipeline service principal: CAN_USE, for the job's SQL task. */
+    pipelineApplicationId: pulumi.Input<string>;
+    /** The app's service principal, when the stack has the app: CAN_USE, as its resources block granted. */
+    appServicePrincipal?: pulumi.Input<string>;
+    /** `pipelines.permissions`: run roles get CAN_USE, view roles CAN_VIEW. */
+    permissions: { run: readonly string[]; view: readonly string[] };
+    /** Declared roles → principals. */
+    principals: Record<string, DeclaredPrincipal>;
+    /** The workspace's Databricks provider. */
+    provider: databricks.Provider;
+}
+
+/**
+ * The warehouse's ACL: CAN_USE for the pipeline principal, the app and the run roles, CAN_VIEW for
+ * the view roles. It is authoritative, so it names the app's service principal too: otherwise its
+ * next update would revoke the CAN_USE the app's resources block granted.
+ */
+export class WarehouseAccess extends pulumi.ComponentResource {
+    constructor(name: string, args: WarehouseAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lakehouse:warehouse:WarehouseAccess", name, {}, opts);
+        const platform = [servicePrincipalAccess(args.pipelineApplicationId, "CAN_USE")];
+        if (args.appServicePrincipal !== undefined) platform.push(servicePrincipalAccess(args.appServicePrincipal, "CAN_USE"));
+        new databricks.Permissions(
+            "warehouse-permissions",
+            { sqlEndpointId: args.warehouseId, accessControls: accessList("warehouse", args.permissions, args.principals, platform) },
+            { parent: this, provider: args.provider },
+        );
+        this.registerOutputs({});
     }
 }

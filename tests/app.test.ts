@@ -265,3 +265,19 @@ describe("data app: waits for its endpoint", () => {
         expect(JSON.stringify(s.ofType(T.grants).map((g) => g.inputs))).to.not.contain(sp);
     });
 });
+
+describe("data app: authoritative ACLs keep the app's access", () => {
+    it("names the app's service principal with CAN_USE on the warehouse and CAN_QUERY on its endpoint", async () => {
+        const s = await planOf("dev");
+        const app = s.run.outputs.appServicePrincipal as string;
+        const acl = (name: string) => (s.named("databricks:index/permissions:Permissions", name).inputs as any).accessControls as any[];
+        expect(acl("warehouse-permissions")).to.deep.include({ servicePrincipalName: app, permissionLevel: "CAN_USE" });
+        expect(acl("classifier-query")).to.deep.include({ servicePrincipalName: app, permissionLevel: "CAN_QUERY" });
+    });
+
+    it("names no app when the stack has none", async () => {
+        const s = await planOf("dev", "app.enabled=false");
+        const acl = (s.named("databricks:index/permissions:Permissions", "warehouse-permissions").inputs as any).accessControls as any[];
+        expect(acl).to.have.length(1);
+    });
+});

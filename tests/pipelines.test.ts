@@ -44,7 +44,7 @@ const custom = () => planOf("dev", ...CUSTOM);
 
 const inputsOf = (r: PlannedResource) => r.inputs as any;
 /** The warehouse is its own component (the catalog and the app use it too); the rest is under Pipelines. */
-const COMPONENTS = ["lakehouse:pipelines:Pipelines", "lakehouse:warehouse:SqlWarehouse"];
+const COMPONENTS = ["lakehouse:pipelines:Pipelines", "lakehouse:warehouse:SqlWarehouse", "lakehouse:warehouse:WarehouseAccess"];
 const one = (s: Scenario, type: string) => {
     const found = s.ofType(type).filter((r) => COMPONENTS.some((c) => r.urn.includes(c)));
     expect(found, type).to.have.length(1);
@@ -285,6 +285,8 @@ describe("pipelines: permissions from config roles", () => {
             { ...analysts, permissionLevel: "CAN_VIEW" },
             { ...auditor, permissionLevel: "CAN_VIEW" },
             { servicePrincipalName: sp, permissionLevel: "CAN_USE" },
+            // The ACL is authoritative: it keeps the CAN_USE the app's resources block granted.
+            { servicePrincipalName: s.run.outputs.appServicePrincipal, permissionLevel: "CAN_USE" },
         ]);
         expect(permissionsOf(s, "cluster-policy-permissions")).to.deep.equal([{ ...operators, permissionLevel: "CAN_USE" }]);
         expect(permissionsOf(s, "workload-folder-permissions")).to.have.deep.members([
