@@ -1,3 +1,4 @@
+import * as command from "@pulumi/command";
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -15,10 +16,12 @@ export interface DataAppArgs {
     catalogName: pulumi.Input<string>;
     /** The gold layer's schema (the Unity Catalog component's `schemaNames.gold`). */
     schemaName: pulumi.Input<string>;
-    /** SQL warehouse the app queries through (the pipelines component's `warehouseId`); the app gets CAN_USE. */
+    /** SQL warehouse the app queries through (`SqlWarehouse.warehouseId`); the app gets CAN_USE. */
     warehouseId: pulumi.Input<string>;
     /** Serving endpoint the app scores against (`endpointNames[settings.endpointKey]`); the app gets CAN_QUERY. */
     endpointName: pulumi.Input<string>;
+    /** `https://<workspace host>`: where the Databricks CLI deploys the app's source. */
+    workspaceUrl: pulumi.Input<string>;
     /** The workspace's Databricks provider. */
     provider: databricks.Provider;
     /** The source to upload (default: `workloads/app`, read at plan time). */
@@ -31,12 +34,13 @@ export interface DataAppArgs {
  * deployed from that folder (`sourceCodePath`), its resources — the SQL warehouse (CAN_USE), the
  * A/B serving endpoint (CAN_QUERY) and its own secret (READ) — and who may use or manage it.
  *
- * Redeploys: the Apps API deploys from `sourceCodePath` when the app is created and cannot change
- * it in an update, and this provider has no deployment resource. So the content hash is the app's
- * `replacementTrigger`: a changed byte of source (or of the rendered `app.yaml`) replaces the app,
- * and the replacement deploys the new folder. Everything else (size, description, resources)
- * updates in place. The app holds no data; its Unity Catalog privileges come only from the grants
- * matrix (`app` role, given `servicePrincipalClientId`).
+ * Deploys: the provider creates and updates the app but does not deploy code ("handled
+ * separately", its docs say), and this SDK has no deployment resource. So a `deploy` step runs
+ * `databricks apps deploy <app> --source-code-path <folder>` through the Databricks CLI whenever the
+ * content hash changes (a changed byte of source or of the rendered `app.yaml`). The app itself is
+ * never replaced: same name, URL and service principal; size, description and resources update in
+ * place. The app holds no data; its Unity Catalog privileges come only from the grants matrix
+ * (`app` role, given `servicePrincipalClientId`).
  */
 export class DataApp extends pulumi.ComponentResource {
     /** The app's URL. */
@@ -87,8 +91,6 @@ export class DataApp extends pulumi.ComponentResource {
         );
 
         const sourceCodePath = pulumi.interpolate`/Workspace${folder}`;
-        // Replaced (delete first: the name is unique) when the source hash changes; see above.
-        const redeploy = { replacementTrigger: hash, deleteBeforeReplace: true };
         const app = new databricks.App(
             "app",
             {
@@ -102,20 +104,30 @@ export class DataApp extends pulumi.ComponentResource {
                     { name: APP_RESOURCE_NAMES.secret, description: "Key that signs the scoring form", secret: { scope: scope.name, key: secret.key, permission: "READ" } },
                 ],
             },
-            { ...inWorkspace, ...redeploy, dependsOn: [...uploads, secret] },
+            { ...inWorkspace, dependsOn: [...uploads, secret] },
         );
 
         // The app's service principal reads its source folder (and nothing else of the workspace).
-        new databricks.Permissions(
+        const sourceRead = new databricks.Permissions(
             "source-read",
             { directoryPath: root.path, accessControls: [{ servicePrincipalName: app.servicePrincipalClientId, permissionLevel: "CAN_READ" }] },
             inWorkspace,
         );
 
+        // Deploy the uploaded folder, again whenever its hash changes (the CLI waits until it runs).
+        new command.local.Command(
+            "deploy",
+            {
+                create: pulumi.interpolate`databricks apps deploy ${app.name} --source-code-path ${sourceCodePath}`,
+                environment: { DATABRICKS_HOST: args.workspaceUrl },
+                triggers: [hash],
+            },
+            { parent: this, dependsOn: [app, ...uploads, sourceRead] },
+        );
+
         const accessControls = appAccessControls(settings, args.principals);
         if (accessControls.length > 0) {
-            // Replaced with the app: deleting the old app's ACL afterwards would reset the new one's.
-            new databricks.Permissions("permissions", { appName: app.name, accessControls }, { ...inWorkspace, ...redeploy });
+            new databricks.Permissions("permissions", { appName: app.name, accessControls }, inWorkspace);
         }
 
         this.url = app.url;

@@ -113,6 +113,7 @@ export function buildPlatform(config: LakehouseConfig) {
               schemaName: catalog.schemaNames.gold,
               warehouseId: warehouse.warehouseId,
               endpointName: serving.endpointNames[config.app.endpointKey],
+              workspaceUrl: workspace.url,
               provider: workspace.provider,
           })
         : undefined;

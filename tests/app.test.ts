@@ -14,6 +14,7 @@ import { Scenario, planOf } from "./helpers";
 
 const T = {
     app: "databricks:index/app:App",
+    deploy: "command:local:Command",
     file: "databricks:index/workspaceFile:WorkspaceFile",
     permissions: "databricks:index/permissions:Permissions",
     secret: "databricks:index/secret:Secret",
@@ -45,6 +46,7 @@ const children = (s: Scenario) => {
     return s.run.resources.filter((r) => r.parent === component.urn);
 };
 const app = (s: Scenario) => s.named(T.app, "app").inputs as any;
+const deployTriggers = (s: Scenario) => (s.named(T.deploy, "deploy").inputs as any).triggers as string[];
 const uploads = (s: Scenario) => s.ofType(T.file).filter((f) => f.parent === s.ofType(T.component)[0].urn);
 const decoded = (file: PlannedResource) => Buffer.from((file.inputs as any).contentBase64, "base64").toString("utf8");
 const manifest = (s: Scenario) => YAML.parse(decoded(uploads(s).find((f) => (f.inputs as any).path.endsWith("/app.yaml")) as PlannedResource));
@@ -154,19 +156,28 @@ describe("data app: the source upload drives redeploys", () => {
         }
     });
 
-    it("deploys after the upload, and replaces the app (delete first) exactly when the hash changes", async () => {
+    it("deploys the uploaded folder with the Databricks CLI after the upload, keyed by the content hash; the app itself is never replaced", async () => {
         const dev = await planOf("dev");
         const appResource = dev.named(T.app, "app");
+        const deploy = dev.named(T.deploy, "deploy");
         const hash = app(dev).sourceCodePath.split("/").pop();
-        for (const f of uploads(dev)) expect(appResource.dependencies, f.name).to.include(f.urn);
-        expect(appResource.replacement).to.deep.equal({ trigger: hash, deleteBeforeReplace: true, onChanges: [] });
+        for (const f of uploads(dev)) {
+            expect(appResource.dependencies, f.name).to.include(f.urn);
+            expect(deploy.dependencies, f.name).to.include(f.urn);
+        }
+        expect(deploy.dependencies).to.include(appResource.urn);
+        expect((deploy.inputs as any).create).to.equal(`databricks apps deploy lakehouse-dev-app --source-code-path ${app(dev).sourceCodePath}`);
+        expect((deploy.inputs as any).triggers).to.deep.equal([hash]);
+        expect((deploy.inputs as any).environment).to.deep.equal({ DATABRICKS_HOST: dev.run.outputs.workspaceUrl });
+        expect(appResource.replacement).to.deep.equal({ trigger: undefined, deleteBeforeReplace: false, onChanges: [] });
     });
 
-    it("moves to a new folder and a new trigger when the uploaded bytes change (here: another catalog in app.yaml)", async () => {
+    it("moves to a new folder and re-deploys when the uploaded bytes change (here: another catalog in app.yaml)", async () => {
         const dev = await planOf("dev");
         const other = await planOf("dev", ...WITH_USERS);
         expect(app(other).sourceCodePath).to.not.equal(app(dev).sourceCodePath);
-        expect(other.named(T.app, "app").replacement?.trigger).to.not.equal(dev.named(T.app, "app").replacement?.trigger);
+        expect(deployTriggers(other)).to.not.deep.equal(deployTriggers(dev));
+        expect(other.named(T.app, "app").urn).to.equal(dev.named(T.app, "app").urn);
         // The uploads keep their logical names: the files are rewritten, not renamed.
         expect(uploads(other).map((f) => f.name).sort()).to.deep.equal(uploads(dev).map((f) => f.name).sort());
     });
@@ -206,7 +217,7 @@ describe("data app: who may use and manage it", () => {
             { userName: "auditor@example.com", permissionLevel: "CAN_USE" },
             { servicePrincipalName: "9a3e5c1b-2f4d-4e6a-8b7c-0d1e2f3a4b5c", permissionLevel: "CAN_USE" },
         ]);
-        expect(permissions.replacement, "replaced with the app").to.deep.equal({ ...s.named(T.app, "app").replacement });
+        expect(permissions.replacement?.trigger, "kept across deploys: the app is not replaced").to.equal(undefined);
     });
 
     it("sets no app ACL when config names nobody", async () => {
@@ -230,7 +241,7 @@ describe("data app: compute size changes touch nothing that holds data", () => {
         const changed = [...a.keys()].filter((urn) => JSON.stringify(a.get(urn)?.rawInputs) !== JSON.stringify(b.get(urn)?.rawInputs));
         expect(changed.map((u) => u.split("::").pop())).to.deep.equal(["app"]);
         expect(app(after)).to.deep.equal({ ...app(before), computeSize: "LARGE" });
-        expect(after.named(T.app, "app").replacement?.trigger, "no redeploy").to.equal(before.named(T.app, "app").replacement?.trigger);
+        expect(deployTriggers(after), "no redeploy").to.deep.equal(deployTriggers(before));
     });
 
     it("lakehouse:computeSize small → large makes the app LARGE and leaves every data-bearing resource as it was", async () => {
@@ -249,7 +260,7 @@ describe("data app: compute size changes touch nothing that holds data", () => {
             expect(b.get(r.urn)?.rawInputs, r.urn).to.deep.equal(r.rawInputs);
         }
         expect(app(after).name).to.equal(app(before).name);
-        expect(after.named(T.app, "app").replacement?.trigger, "no redeploy").to.equal(before.named(T.app, "app").replacement?.trigger);
+        expect(deployTriggers(after), "no redeploy").to.deep.equal(deployTriggers(before));
     });
 });
 

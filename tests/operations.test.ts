@@ -522,3 +522,23 @@ describe("operations: the README's adoption recipes", () => {
         }
     });
 });
+
+describe("operations: the Databricks CLI is there wherever pulumi deploys the app", () => {
+    it("installs it before the run in every stack's Deployments settings", () => {
+        for (const stack of stacks) {
+            const commands: string[] = deploySettings(stack).operationContext.preRunCommands;
+            expect(commands.some((c) => c.includes("databricks/setup-cli")), stack).to.equal(true);
+        }
+    });
+
+    it("sets it up in every workflow job that runs pulumi, before pulumi runs", () => {
+        const workflow = parse(".github/workflows/pulumi.yml");
+        for (const [name, job] of Object.entries<any>(workflow.jobs)) {
+            const steps: { uses?: string }[] = job.steps ?? [];
+            const pulumiAt = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions"));
+            if (pulumiAt < 0) continue;
+            const cliAt = steps.findIndex((s) => s.uses?.startsWith("databricks/setup-cli"));
+            expect(cliAt, `${name}: databricks/setup-cli`).to.be.within(0, pulumiAt - 1);
+        }
+    });
+});

@@ -16,6 +16,8 @@
  *  - azuread: ApplicationPassword has no update (every argument ForceNew); ServicePrincipal
  *    `client_id` is ForceNew.
  *  - random: every RandomString / RandomPassword argument is ForceNew.
+ *  - command: `local.Command` replaces (re-runs `create`) when `triggers` or, without an `update`
+ *    command, `create` changes.
  *
  * A field listed with effect `rejected` does not replace the resource but the provider or API
  * refuses to change it in place (the update fails): the diff reports those too.
@@ -147,6 +149,8 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
     "databricks:index/sqlEndpoint:SqlEndpoint": { source: `${TF_DATABRICKS} (warehouses are edited in place)`, fields: [] },
     "databricks:index/clusterPolicy:ClusterPolicy": { source: `${TF_DATABRICKS} (policies are edited in place)`, fields: [] },
     "random:index/randomPassword:RandomPassword": { source: "terraform-provider-random (no update)", anyInputReplaces: true, fields: [] },
+    // pulumi-command: `triggers` replaces (re-runs `create`); with no `update` command, a change to `create` re-runs it too.
+    "command:local:Command": { source: "pulumi-command local.Command (triggers, create without update)", fields: replace("re-runs the command", "triggers", "create") },
 };
 
 /** Component resources and the stack register no inputs of their own: nothing to replace. */
