@@ -71,7 +71,7 @@ export class CatalogGrants extends pulumi.ComponentResource {
         }
 
         if (pending.length > 0) {
-            pulumi.log.warn(`lakehouse:grants: no principal yet for ${pending.join(", ")}; their grants are not applied`, this);
+            pulumi.log.info(`lakehouse:grants: no principal yet for ${pending.join(", ")} (not in this stack yet); their grants are applied once it exists`, this);
         }
         this.grantResources = resources;
         this.pendingRoles = pending;

@@ -10,7 +10,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { APP_SOURCE_DIR, readAppSource } from "../components/app-source";
 import { PlannedResource } from "../tools/harness";
-import { Scenario, planOf } from "./helpers";
+import { Scenario, planTrained } from "./helpers";
 
 const T = {
     app: "databricks:index/app:App",
@@ -54,7 +54,7 @@ const appPermissions = (s: Scenario) => s.ofType(T.permissions).filter((p) => (p
 
 describe("data app: the app and its resources", () => {
     it("creates one app per stack, named and sized from config, described, deployed from its upload", async () => {
-        const dev = await planOf("dev");
+        const dev = await planTrained("dev");
         const inputs = app(dev);
         expect(dev.ofType(T.app)).to.have.length(1);
         expect(inputs.name).to.equal("lakehouse-dev-app");
@@ -65,11 +65,11 @@ describe("data app: the app and its resources", () => {
     });
 
     it("names a bigger size in prod, where the profile is large", async () => {
-        expect(app(await planOf("prod"))).to.include({ name: "lakehouse-prod-app", computeSize: "LARGE" });
+        expect(app(await planTrained("prod"))).to.include({ name: "lakehouse-prod-app", computeSize: "LARGE" });
     });
 
     it("gets exactly three resources: the pipelines' warehouse (CAN_USE), the A/B endpoint (CAN_QUERY), its own secret (READ)", async () => {
-        const dev = await planOf("dev");
+        const dev = await planTrained("dev");
         const warehouse = dev.ofType(T.warehouse)[0];
         const classifier = dev.ofType(T.serving).find((e) => (e.inputs as any).name === "lakehouse-classifier") as PlannedResource;
         expect(classifier, "the classifier endpoint").to.not.equal(undefined);
@@ -82,14 +82,14 @@ describe("data app: the app and its resources", () => {
     });
 
     it("asks for nothing more: no user token scopes, no Unity Catalog resource, no manage or owner level", async () => {
-        const inputs = app(await planOf("dev"));
+        const inputs = app(await planTrained("dev"));
         expect(inputs.userApiScopes).to.equal(undefined);
         const text = JSON.stringify(inputs.resources);
         for (const broad of ["CAN_MANAGE", "IS_OWNER", "WRITE", "MANAGE\"", "ucSecurable", "job", "database"]) expect(text, broad).to.not.contain(broad);
     });
 
     it("reads a secret scope of its own, never the platform scope with the pipeline's password", async () => {
-        const dev = await planOf("dev");
+        const dev = await planTrained("dev");
         const own = children(dev).filter((r) => r.type === T.scope);
         expect(own.map((s) => (s.inputs as any).name)).to.deep.equal(["lakehouse-dev-app"]);
         const platformScope = dev.run.outputs.secretScope;
@@ -101,14 +101,14 @@ describe("data app: the app and its resources", () => {
     });
 
     it("lets only the app's service principal read its source folder", async () => {
-        const dev = await planOf("dev");
+        const dev = await planTrained("dev");
         const read = dev.named(T.permissions, "source-read").inputs as any;
         expect(read.directoryPath).to.equal("/lakehouse-dev/apps/lakehouse-dev-app");
         expect(read.accessControls).to.deep.equal([{ servicePrincipalName: dev.run.outputs.appServicePrincipal ?? appSp(dev), permissionLevel: "CAN_READ" }]);
     });
 
     it("exports the app's URL", async () => {
-        const dev = await planOf("dev");
+        const dev = await planTrained("dev");
         expect(dev.run.outputs.appUrl).to.equal("https://lakehouse-dev-app-1234567890123456.7.azure.databricksapps.com");
     });
 });
@@ -120,7 +120,7 @@ function appSp(s: Scenario): string {
 
 describe("data app: Unity Catalog privileges come only from the grants matrix", () => {
     it("gives the app's service principal USE_CATALOG and SELECT on the gold schema, nothing else", async () => {
-        const dev = await planOf("dev");
+        const dev = await planTrained("dev");
         const sp = appSp(dev);
         expect(sp).to.match(/^[0-9a-f-]{36}$/);
         const held: Record<string, string[]> = {};
@@ -135,7 +135,7 @@ describe("data app: Unity Catalog privileges come only from the grants matrix", 
     });
 
     it("has no grant, permission or ACL of its own outside its resources", async () => {
-        const dev = await planOf("dev");
+        const dev = await planTrained("dev");
         const types = children(dev).map((r) => r.type);
         expect(types).to.not.include(T.grants);
         expect(types.filter((t) => t === T.permissions)).to.have.length(1); // source-read only, no users configured
@@ -144,7 +144,7 @@ describe("data app: Unity Catalog privileges come only from the grants matrix", 
 
 describe("data app: the source upload drives redeploys", () => {
     it("uploads every source file under the hash-named folder, byte for byte", async () => {
-        const dev = await planOf("dev");
+        const dev = await planTrained("dev");
         const folder = app(dev).sourceCodePath.replace(/^\/Workspace/, "");
         const source = readAppSource();
         const files = uploads(dev);
@@ -157,7 +157,7 @@ describe("data app: the source upload drives redeploys", () => {
     });
 
     it("deploys the uploaded folder with the Databricks CLI after the upload, keyed by the content hash; the app itself is never replaced", async () => {
-        const dev = await planOf("dev");
+        const dev = await planTrained("dev");
         const appResource = dev.named(T.app, "app");
         const deploy = dev.named(T.deploy, "deploy");
         const hash = app(dev).sourceCodePath.split("/").pop();
@@ -173,8 +173,8 @@ describe("data app: the source upload drives redeploys", () => {
     });
 
     it("moves to a new folder and re-deploys when the uploaded bytes change (here: another catalog in app.yaml)", async () => {
-        const dev = await planOf("dev");
-        const other = await planOf("dev", ...WITH_USERS);
+        const dev = await planTrained("dev");
+        const other = await planTrained("dev", ...WITH_USERS);
         expect(app(other).sourceCodePath).to.not.equal(app(dev).sourceCodePath);
         expect(deployTriggers(other)).to.not.deep.equal(deployTriggers(dev));
         expect(other.named(T.app, "app").urn).to.equal(dev.named(T.app, "app").urn);
@@ -185,12 +185,12 @@ describe("data app: the source upload drives redeploys", () => {
 
 describe("data app: its environment names the configured catalog, schema, table and endpoint", () => {
     const cases = [
-        { label: "dev", sets: [] as string[], catalog: "lakehouse_dev", table: "features", endpoint: "lakehouse-classifier" },
+        { label: "dev", sets: [] as string[], catalog: "lakehouse_dev", table: "payments_daily_summary", endpoint: "lakehouse-classifier" },
         { label: "dev with another catalog, table and endpoint", sets: WITH_USERS, catalog: "lakehouse_other", table: "daily_summary", endpoint: "lakehouse-feedback" },
     ];
     for (const c of cases) {
         it(`${c.label}: app.yaml carries ${c.catalog}.lakehouse_gold.${c.table}, the app scores with ${c.endpoint}`, async () => {
-            const s = await planOf("dev", ...c.sets);
+            const s = await planTrained("dev", ...c.sets);
             const env = manifest(s).env as { name: string; value?: string; valueFrom?: string }[];
             const plain = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
             expect(plain).to.deep.equal({ LAKEHOUSE_CATALOG: c.catalog, LAKEHOUSE_SCHEMA: "lakehouse_gold", LAKEHOUSE_TABLE: c.table });
@@ -207,7 +207,7 @@ describe("data app: its environment names the configured catalog, schema, table 
 
 describe("data app: who may use and manage it", () => {
     it("grants CAN_USE to the users and CAN_MANAGE to the owners, by principal kind", async () => {
-        const s = await planOf("dev", ...WITH_USERS);
+        const s = await planTrained("dev", ...WITH_USERS);
         const [permissions] = appPermissions(s);
         expect(appPermissions(s)).to.have.length(1);
         expect((permissions.inputs as any).appName).to.equal("lakehouse-dev-app");
@@ -221,20 +221,20 @@ describe("data app: who may use and manage it", () => {
     });
 
     it("sets no app ACL when config names nobody", async () => {
-        expect(appPermissions(await planOf("dev"))).to.deep.equal([]);
+        expect(appPermissions(await planTrained("dev"))).to.deep.equal([]);
     });
 });
 
 describe("data app: compute size changes touch nothing that holds data", () => {
     /** Resource types the program protects in prod: the data-bearing ones. */
     async function dataBearingTypes(): Promise<Set<string>> {
-        return new Set((await planOf("prod")).run.resources.filter((r) => r.protect).map((r) => r.type));
+        return new Set((await planTrained("prod")).run.resources.filter((r) => r.protect).map((r) => r.type));
     }
     const byUrn = (s: Scenario) => new Map(s.run.resources.map((r) => [r.urn, r]));
 
     it("app.computeSize MEDIUM → LARGE changes the app's size and nothing else", async () => {
-        const before = await planOf("dev");
-        const after = await planOf("dev", "app.computeSize=LARGE");
+        const before = await planTrained("dev");
+        const after = await planTrained("dev", "app.computeSize=LARGE");
         const a = byUrn(before);
         const b = byUrn(after);
         expect([...b.keys()].sort()).to.deep.equal([...a.keys()].sort());
@@ -247,8 +247,8 @@ describe("data app: compute size changes touch nothing that holds data", () => {
     it("lakehouse:computeSize small → large makes the app LARGE and leaves every data-bearing resource as it was", async () => {
         const types = await dataBearingTypes();
         expect(types.size, "prod protects something").to.be.greaterThan(3);
-        const before = await planOf("dev");
-        const after = await planOf("dev", "computeSize=large");
+        const before = await planTrained("dev");
+        const after = await planTrained("dev", "computeSize=large");
         expect(app(before).computeSize).to.equal("MEDIUM");
         expect(app(after).computeSize).to.equal("LARGE");
         const a = byUrn(before);
@@ -266,20 +266,20 @@ describe("data app: compute size changes touch nothing that holds data", () => {
 
 describe("data app: waits for its endpoint", () => {
     it("registers no app, no upload and no app grants while the endpoint it scores against is disabled, and says why", async () => {
-        const s = await planOf("dev", "serving.endpoints.classifier.enabled=false");
+        const s = await planTrained("dev", "serving.endpoints.classifier.enabled=false");
         expect(s.ofType(T.component)).to.deep.equal([]);
         expect(s.ofType(T.app)).to.deep.equal([]);
         expect(s.ofType(T.file).filter((f) => (f.inputs as any).path.includes("/apps/"))).to.deep.equal([]);
         expect(s.run.outputs).to.not.have.property("appUrl");
         expect(s.run.diagnostics).to.include("info: app lakehouse-dev-app is left out until serving.endpoints.classifier is enabled (app.enabled is auto)");
-        const sp = appSp(await planOf("dev"));
+        const sp = appSp(await planTrained("dev"));
         expect(JSON.stringify(s.ofType(T.grants).map((g) => g.inputs))).to.not.contain(sp);
     });
 });
 
 describe("data app: authoritative ACLs keep the app's access", () => {
     it("names the app's service principal with CAN_USE on the warehouse and CAN_QUERY on its endpoint", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const app = s.run.outputs.appServicePrincipal as string;
         const acl = (name: string) => (s.named("databricks:index/permissions:Permissions", name).inputs as any).accessControls as any[];
         expect(acl("warehouse-permissions")).to.deep.include({ servicePrincipalName: app, permissionLevel: "CAN_USE" });
@@ -287,7 +287,7 @@ describe("data app: authoritative ACLs keep the app's access", () => {
     });
 
     it("names no app when the stack has none", async () => {
-        const s = await planOf("dev", "app.enabled=false");
+        const s = await planTrained("dev", "app.enabled=false");
         const acl = (s.named("databricks:index/permissions:Permissions", "warehouse-permissions").inputs as any).accessControls as any[];
         expect(acl).to.have.length(1);
     });

@@ -9,7 +9,7 @@ import { PlannedResource, runProgram } from "../tools/harness";
 import { grantsReport } from "../tools/grants-report";
 import { METADATA_COLUMNS } from "../components/metadata-table";
 import { parseOverride } from "../tools/stack-config";
-import { planOf, rejectedConfig } from "./helpers";
+import { planTrained, rejectedConfig } from "./helpers";
 
 const T = {
     credential: "databricks:index/storageCredential:StorageCredential",
@@ -79,7 +79,7 @@ async function catalogProgram(stack: string, ...sets: string[]) {
 
 describe("catalog: what the dev stack creates", () => {
     it("builds the storage credential on the access connector and one external location per container, from the storage outputs", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const account = input(s.ofType(T.account)[0]).accountName;
         const connector = input(s.ofType(T.connector)[0]).connectorName;
         const credential = s.named(T.credential, "storage-credential");
@@ -101,7 +101,7 @@ describe("catalog: what the dev stack creates", () => {
     });
 
     it("gives the catalog and each medallion schema managed storage in non-overlapping paths of their own containers", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const account = input(s.ofType(T.account)[0]).accountName;
         const url = (container: string) => `abfss://${container}@${account}.dfs.core.windows.net/`;
         const catalog = s.named(T.catalog, "catalog");
@@ -127,7 +127,7 @@ describe("catalog: what the dev stack creates", () => {
     });
 
     it("creates the landing volume on the landing container, in the bronze schema", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const account = input(s.ofType(T.account)[0]).accountName;
         const volume = input(s.named(T.volume, "landing-volume"));
         expect(volume).to.include({ catalogName: "lakehouse_dev", schemaName: "lakehouse_bronze", name: "raw_files", volumeType: "EXTERNAL" });
@@ -136,7 +136,7 @@ describe("catalog: what the dev stack creates", () => {
     });
 
     it("creates the KMFlow metadata table as a managed Delta table with the runbook's columns, in bronze", async () => {
-        const table = input((await planOf("dev")).named(T.table, "metadata-table"));
+        const table = input((await planTrained("dev")).named(T.table, "metadata-table"));
         expect(table).to.include({ catalogName: "lakehouse_dev", schemaName: "lakehouse_bronze", name: "evidence_metadata", tableType: "MANAGED", dataSourceFormat: "DELTA" });
         expect(table.columns.map((c: any) => `${c.name}:${c.type}:${c.nullable}`)).to.deep.equal(METADATA_COLUMNS.map((c) => `${c.name}:${c.type}:${c.nullable}`));
         expect(table.columns[0]).to.include({ name: "id", nullable: false });
@@ -144,7 +144,7 @@ describe("catalog: what the dev stack creates", () => {
     });
 
     it("runs the metadata table's DDL on the stack's SQL warehouse, so the provider starts no cluster of its own", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const table = s.named(T.table, "metadata-table");
         const warehouse = s.named("databricks:index/sqlEndpoint:SqlEndpoint", "warehouse");
         expect(input(table).warehouseId).to.equal(s.run.outputs.warehouseId);
@@ -152,7 +152,7 @@ describe("catalog: what the dev stack creates", () => {
     });
 
     it("registers one model container per served model, in the gold schema", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const models = s.ofType(T.model).map((m) => `${input(m).catalogName}.${input(m).schemaName}.${input(m).name}`);
         expect(models.sort()).to.deep.equal(
             ["feedback_processor", "pneumonia_poc_classifier", "pneumonia_poc_classifier_pytorch"].map((m) => `lakehouse_dev.lakehouse_gold.${m}`),
@@ -160,8 +160,8 @@ describe("catalog: what the dev stack creates", () => {
     });
 
     it("assigns the metastore only when lakehouse:metastoreId is set, and builds the catalog after it", async () => {
-        expect((await planOf("dev")).ofType(T.assignment)).to.deep.equal([]);
-        const s = await planOf("dev", ...RENAMED);
+        expect((await planTrained("dev")).ofType(T.assignment)).to.deep.equal([]);
+        const s = await planTrained("dev", ...RENAMED);
         const id = "11111111-2222-3333-4444-555555555555";
         const assignment = s.named(T.assignment, "metastore-assignment");
         expect(input(assignment)).to.deep.equal({ metastoreId: id, workspaceId: "1234567890123456" });
@@ -172,7 +172,7 @@ describe("catalog: what the dev stack creates", () => {
 
 describe("catalog: one source of names", () => {
     it("every resource that names a catalog, schema, volume or model uses the catalog component's names", async () => {
-        const s = await planOf("dev", ...RENAMED);
+        const s = await planTrained("dev", ...RENAMED);
         const schemas = ["bronze", "silver", "gold"].map((l) => `evidence_${l}`);
         const byUrn = new Map(s.run.resources.map((r) => [r.urn, r]));
         const componentOf = (r: PlannedResource): string => {
@@ -213,8 +213,8 @@ describe("catalog: one source of names", () => {
 
 describe("catalog: protection and blast radius", () => {
     it("prod protects the catalog, schemas, volume, table, models, credential and external locations; dev protects none", async () => {
-        const prod = await planOf("prod");
-        const dev = await planOf("dev");
+        const prod = await planTrained("prod");
+        const dev = await planTrained("dev");
         for (const type of DATA_TYPES) {
             expect(prod.ofType(type).length, type).to.be.greaterThan(0);
             for (const r of prod.ofType(type)) expect(r.protect, `prod ${r.name}`).to.equal(true);
@@ -231,8 +231,8 @@ describe("catalog: protection and blast radius", () => {
         ["a compute size change", "dev", ["computeSize=large"]],
     ] as const) {
         it(`changes no catalog resource or grant on ${what} (${stack})`, async () => {
-            const before = await planOf(stack);
-            const after = await planOf(stack, ...sets);
+            const before = await planTrained(stack);
+            const after = await planTrained(stack, ...sets);
             const pick = (s: typeof before) => Object.fromEntries(s.run.resources.filter((r) => CATALOG_TYPES.includes(r.type)).map((r) => [r.urn, { inputs: r.inputs, protect: r.protect }]));
             expect(Object.keys(pick(before)).length).to.be.greaterThan(10);
             expect(pick(after)).to.deep.equal(pick(before));
@@ -245,7 +245,7 @@ describe("catalog: protection and blast radius", () => {
 
 describe("grants: each principal holds exactly its matrix", () => {
     it("renders one authoritative grant resource per securable anyone holds something on", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const names = s.ofType(T.grants).map((g) => g.name);
         expect(new Set(names).size).to.equal(names.length);
         expect(names).to.include.members(["grants-catalog", "grants-schema-bronze", "grants-schema-silver", "grants-schema-gold", "grants-volume-raw_files"]);
@@ -267,7 +267,7 @@ describe("grants: each principal holds exactly its matrix", () => {
     });
 
     it("the dev plan's grants report matches the matrix for the principals the platform creates", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const expected = expectedMatrix("lakehouse_dev", "lakehouse");
         const report = effective(s.run.resources);
         expect(s.document.grants, "the plan's --json grants field is the same report").to.deep.equal(grantsReport(s.run.resources));

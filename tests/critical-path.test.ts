@@ -1,7 +1,7 @@
 /** The modelled critical path of a fresh `pulumi up`: pure graph cases, plus the serving part of prod. */
 import { expect } from "chai";
 import { GraphResource, criticalPath, durationOf, formatSeconds, waitsFor } from "../tools/critical-path";
-import { planOf } from "./helpers";
+import { planTrained } from "./helpers";
 
 const node = (name: string, type: string, extra: Partial<GraphResource> = {}): GraphResource => ({
     urn: `urn:${name}`,
@@ -72,7 +72,7 @@ describe("critical path: the model", () => {
 
 describe("critical path: serving in prod", () => {
     it("waits for the workspace and the registered models only through data, never through dependsOn", async () => {
-        const { run } = await planOf("prod");
+        const { run } = await planTrained("prod");
         const cp = criticalPath(run.resources);
         const types = cp.steps.map((s) => s.type);
         expect(types).to.include.members([WS, EP]);

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { isConfigError, ConfigError } from "../components/settings/validate";
 import { PlannedResource, runProgram } from "../tools/harness";
 import { PlanDocument, plan } from "../tools/plan";
+import { TRAINED } from "../tools/scenarios";
 import { parseOverride } from "../tools/stack-config";
 import type { ProgramRun } from "../tools/harness";
 
@@ -65,4 +66,9 @@ export function configRejection(resolve: () => unknown, what: unknown): ConfigEr
         throw err;
     }
     throw new Error(`expected ${JSON.stringify(what)} to be rejected`);
+}
+
+/** `planOf` for a stack whose models are registered (`TRAINED` applied first, then `sets`). */
+export function planTrained(stack: string, ...sets: string[]): Promise<Scenario> {
+    return planOf(stack, ...TRAINED, ...sets);
 }

@@ -14,7 +14,7 @@ import { GraphResource, architectureSection, renderMermaid } from "../tools/merm
 import { parseArgs } from "../tools/plan";
 import { readSection } from "../tools/readme";
 import { listStacks, stackConfig, stackConfigNotes } from "../tools/stack-config";
-import { planOf, rejectedConfig } from "./helpers";
+import { planOf, planTrained, rejectedConfig } from "./helpers";
 
 const root = path.resolve(__dirname, "..");
 const read = (file: string) => fs.readFileSync(path.join(root, file), "utf8");
@@ -341,7 +341,7 @@ describe("operations: adopting existing resources (lakehouse:adopt)", () => {
 
     it("imports exactly the adopted resource group, account, workspace and endpoint, by their ids, under their existing names, protected", async () => {
         // The pneumonia runbook's "Endpoint already exists": the A/B endpoint was created by hand as pneumonia-classifier-ab-test.
-        const s = await planOf("dev", set(ALL), `serving.endpoints.classifier.name=${ENDPOINT}`);
+        const s = await planTrained("dev", set(ALL), `serving.endpoints.classifier.name=${ENDPOINT}`);
         const imported = Object.fromEntries(s.run.resources.filter((r) => r.importId !== "").map((r) => [r.type, r]));
         expect(Object.keys(imported).sort()).to.deep.equal([T.workspace, T.group, T.account, T.endpoint].sort());
         expect(imported[T.endpoint].name).to.equal("classifier");
@@ -367,7 +367,7 @@ describe("operations: adopting existing resources (lakehouse:adopt)", () => {
 
     it("accepts an adopted serving endpoint under the name serving.endpoints gives it", () => {
         const config = resolveConfig(
-            { serving: { endpoints: { classifier: { name: "pneumonia-classifier-ab-test" } } }, adopt: { servingEndpoints: { classifier: "pneumonia-classifier-ab-test" } } },
+            { serving: { endpoints: { classifier: { enabled: true, name: "pneumonia-classifier-ab-test" } } }, adopt: { servingEndpoints: { classifier: "pneumonia-classifier-ab-test" } } },
             "westeurope",
             context,
         );
@@ -403,13 +403,14 @@ describe("operations: adopting existing resources (lakehouse:adopt)", () => {
 
     it("rejects endpoints that are not configured, not enabled, or named differently from serving.endpoints", () => {
         expect(rejection({ adopt: { servingEndpoints: { scorer: "scorer-ep" } } }, "lakehouse:adopt.servingEndpoints.scorer")).to.contain("classifier, feedback");
-        expect(rejection({ adopt: { servingEndpoints: { classifier: "pneumonia-classifier-ab-test" } } }, "lakehouse:adopt.servingEndpoints.classifier")).to.contain(
+        const trained = { endpoints: { classifier: { enabled: true } } };
+        expect(rejection({ serving: trained, adopt: { servingEndpoints: { classifier: "pneumonia-classifier-ab-test" } } }, "lakehouse:adopt.servingEndpoints.classifier")).to.contain(
             "set lakehouse:serving.endpoints.classifier.name to pneumonia-classifier-ab-test",
         );
         expect(
             rejectedKeys({ serving: { endpoints: { feedback: { enabled: false } } }, adopt: { servingEndpoints: { feedback: "lakehouse-feedback" } } }),
         ).to.deep.equal(["lakehouse:adopt.servingEndpoints.feedback"]);
-        expect(rejectedKeys({ adopt: { servingEndpoints: { classifier: "has spaces" } } })).to.deep.equal(["lakehouse:adopt.servingEndpoints.classifier"]);
+        expect(rejectedKeys({ serving: trained, adopt: { servingEndpoints: { classifier: "has spaces" } } })).to.deep.equal(["lakehouse:adopt.servingEndpoints.classifier"]);
     });
 
     it("fails the plan before any resource is registered", async () => {
@@ -480,7 +481,7 @@ describe("operations: the architecture picture (npm run plan -- --format mermaid
     });
 
     it("is in the README for the dev stack as the program registers it now (npm run docs)", async () => {
-        const { document } = await planOf("dev");
+        const { document } = await planTrained("dev");
         const readme = read("README.md");
         expect(readSection(readme, "architecture"), "README out of step: run `npm run docs`").to.equal(architectureSection(renderMermaid(document.resources)));
         for (const c of document.resources.filter((r) => r.type.startsWith("lakehouse:"))) expect(readme, c.name).to.contain(`subgraph c_${c.name.replace(/[^A-Za-z0-9_]/g, "_")}[`);
@@ -504,7 +505,7 @@ describe("operations: the README's deployment commands", () => {
 
 describe("operations: the README's adoption recipes", () => {
     it("name resources exactly as the dev stack registers them (type tokens and URNs)", async () => {
-        const { document } = await planOf("dev");
+        const { document } = await planTrained("dev");
         const readme = read("README.md");
         const section = readme.slice(readme.indexOf("## Adopting existing resources"), readme.indexOf("## Configuration reference"));
         const urns = new Set(document.resources.map((r) => r.urn));

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import { TASK_KEYS, runOrder } from "../components/pipeline-tasks";
 import { PROJECT_ROOT, WORKLOAD_FILES, contentMd5 } from "../components/workload-files";
 import { PlannedResource } from "../tools/harness";
-import { Scenario, planOf, rejectedConfig } from "./helpers";
+import { Scenario, planTrained, rejectedConfig } from "./helpers";
 
 const T = {
     warehouse: "databricks:index/sqlEndpoint:SqlEndpoint",
@@ -40,7 +40,7 @@ const CUSTOM = [
     "pipelines.continuous=true",
     "pipelines.mode=stream",
 ];
-const custom = () => planOf("dev", ...CUSTOM);
+const custom = () => planTrained("dev", ...CUSTOM);
 
 const inputsOf = (r: PlannedResource) => r.inputs as any;
 /** The warehouse is its own component (the catalog and the app use it too); the rest is under Pipelines. */
@@ -56,7 +56,7 @@ const appId = (s: Scenario) => s.run.outputs.pipelineApplicationId as string;
 
 describe("pipelines: the resources of a stack", () => {
     it("registers a warehouse, a pipeline, a job, a cluster policy and the workload uploads, under their components", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         for (const type of [T.warehouse, T.pipeline, T.job, T.policy, T.directory]) one(s, type);
         expect(s.ofType(T.file).filter((r) => r.urn.includes("Pipelines")).map((r) => r.name).sort()).to.deep.equal(
             ["workload-gold-views", "workload-pipeline-source", "workload-prepare-landing", "workload-stream-updates", "workload-validate-gold"],
@@ -69,7 +69,7 @@ describe("pipelines: the resources of a stack", () => {
     });
 
     it("exports the warehouse, pipeline and job ids", async () => {
-        const { outputs } = (await planOf("dev")).run;
+        const { outputs } = (await planTrained("dev")).run;
         expect(outputs.warehouseId).to.equal("warehouse-id");
         expect(outputs.pipelineId).to.equal("medallion-id");
         expect(outputs.fullRunJobId).to.equal("full-run-id");
@@ -106,7 +106,7 @@ describe("pipelines: every task, the pipeline and the warehouse target the confi
             "ledger_gold",
         ]);
         expect(t[TASK_KEYS.goldViews].sqlTask.warehouseId).to.equal("warehouse-id");
-        expect(tasksOf(await planOf("dev"))[TASK_KEYS.refresh].pipelineTask.pipelineId).to.equal("medallion-id");
+        expect(tasksOf(await planTrained("dev"))[TASK_KEYS.refresh].pipelineTask.pipelineId).to.equal("medallion-id");
     });
 
     it("uses the names the catalog component exports (one source for every component)", async () => {
@@ -118,7 +118,7 @@ describe("pipelines: every task, the pipeline and the warehouse target the confi
 
 describe("pipelines: the full-run job", () => {
     it("runs its tasks in order: prepare, mode branch, refresh or stream, gold views, smoke checks", async () => {
-        const job = one(await planOf("dev"), T.job);
+        const job = one(await planTrained("dev"), T.job);
         expect(runOrder(job.tasks)).to.deep.equal([TASK_KEYS.prepare, TASK_KEYS.branch, TASK_KEYS.refresh, TASK_KEYS.stream, TASK_KEYS.goldViews, TASK_KEYS.validate]);
         expect(job.parameters).to.deep.equal([{ name: "mode", default: "batch" }]);
         expect(job.maxConcurrentRuns).to.equal(1);
@@ -130,7 +130,7 @@ describe("pipelines: the full-run job", () => {
     });
 
     it("points its tasks and the pipeline at the uploaded files", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const uploaded = (name: string) => inputsOf(s.named(T.file, name)).path;
         const t = tasksOf(s);
         expect(one(s, T.pipeline).libraries).to.deep.equal([{ file: { path: uploaded("workload-pipeline-source") } }]);
@@ -146,7 +146,7 @@ describe("pipelines: the full-run job", () => {
         expect(one(s, T.pipeline).notifications).to.deep.equal([
             { emailRecipients: ["oncall@example.com"], alerts: ["on-update-failure", "on-update-fatal-failure", "on-flow-failure"] },
         ]);
-        const dev = await planOf("dev");
+        const dev = await planTrained("dev");
         expect(one(dev, T.job).emailNotifications).to.equal(undefined);
         expect(one(dev, T.pipeline).notifications).to.equal(undefined);
     });
@@ -155,7 +155,7 @@ describe("pipelines: the full-run job", () => {
 describe("pipelines: run as the pipeline service principal", () => {
     for (const stack of ["dev", "prod"]) {
         it(`${stack}: the pipeline, the job and the job cluster run as the principal, which owns the job and the pipeline`, async () => {
-            const s = await planOf(stack);
+            const s = await planTrained(stack);
             const sp = appId(s);
             expect(sp).to.match(/^[0-9a-f-]{36}$/);
             expect(inputsOf(s.ofType("databricks:index/servicePrincipal:ServicePrincipal")[0]).applicationId).to.equal(sp);
@@ -171,7 +171,7 @@ describe("pipelines: run as the pipeline service principal", () => {
     }
 
     it("keeps the workload code in the principal's home folder (only it and admins can change code that runs as it)", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const folder = `/Users/${appId(s)}/lakehouse-dev`;
         expect(one(s, T.directory).path).to.equal(folder);
         for (const f of s.ofType(T.file).filter((r) => r.urn.includes("Pipelines"))) expect(inputsOf(f).path.startsWith(`${folder}/`), f.name).to.equal(true);
@@ -180,14 +180,14 @@ describe("pipelines: run as the pipeline service principal", () => {
 
 describe("pipelines: development and production", () => {
     it("dev: development mode, schedule paused", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         expect(one(s, T.pipeline).development).to.equal(true);
         expect(one(s, T.job).schedule).to.deep.equal({ quartzCronExpression: "0 0 2 * * ?", timezoneId: "UTC", pauseStatus: "PAUSED" });
         expect(tasksOf(s)[TASK_KEYS.prepare].sparkPythonTask.parameters).to.include("--seed-sample");
     });
 
     it("prod: production mode, schedule live, no sample data", async () => {
-        const s = await planOf("prod");
+        const s = await planTrained("prod");
         expect(one(s, T.pipeline).development).to.equal(false);
         expect(one(s, T.job).schedule.pauseStatus).to.equal("UNPAUSED");
         expect(tasksOf(s)[TASK_KEYS.prepare].sparkPythonTask.parameters).to.not.include("--seed-sample");
@@ -213,7 +213,7 @@ describe("pipelines: sizes follow computeSize", () => {
         return out;
     };
     const changes = async () => {
-        const [small, large] = await Promise.all([planOf("dev"), planOf("dev", "computeSize=large")]);
+        const [small, large] = await Promise.all([planTrained("dev"), planTrained("dev", "computeSize=large")]);
         const before = new Map(small.run.resources.map((r) => [r.urn, r]));
         const after = new Map(large.run.resources.map((r) => [r.urn, r]));
         expect([...after.keys()].sort(), "same resources").to.deep.equal([...before.keys()].sort());
@@ -242,14 +242,14 @@ describe("pipelines: sizes follow computeSize", () => {
     });
 
     it("keeps the warehouse auto-stop on and PRO (SQL file tasks need it), serverless from config", async () => {
-        const w = one(await planOf("dev"), T.warehouse);
+        const w = one(await planTrained("dev"), T.warehouse);
         expect(w).to.deep.include({ autoStopMins: 10, warehouseType: "PRO", enableServerlessCompute: true, name: "lakehouse-dev-warehouse" });
     });
 });
 
 describe("pipelines: uploaded workload code", () => {
     it("uploads files that exist in the repo, with the MD5 of their content so an edit redeploys", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const uploads = s.ofType(T.file).filter((r) => r.urn.includes("Pipelines"));
         expect(uploads.map((u) => inputsOf(u).source).sort()).to.deep.equal(Object.values(WORKLOAD_FILES).map((f) => f.source).sort());
         for (const u of uploads) {
@@ -305,7 +305,7 @@ describe("pipelines: permissions from config roles", () => {
     });
 
     it("without roles: nobody but admins may use the cluster policy or read the code (no empty ACLs)", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const names = s.ofType(T.permissions).filter((r) => COMPONENTS.some((c) => r.urn.includes(c))).map((r) => r.name).sort();
         expect(names).to.deep.equal(["job-permissions", "pipeline-permissions", "warehouse-permissions"]);
     });

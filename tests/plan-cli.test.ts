@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { DuplicateUrnError, ProgramError, runProgram } from "../tools/harness";
+import { TRAINED } from "../tools/scenarios";
 import { parseOverride, splitPath, stackConfig } from "../tools/stack-config";
 
 const root = path.resolve(__dirname, "..");
@@ -17,8 +18,8 @@ function plan(...args: string[]) {
 }
 
 describe("offline plan: command line", () => {
-    it("prints exactly one JSON document with the contract's fields and exits 0 for dev", () => {
-        const { status, stdout, stderr } = plan("--stack", "dev", "--json");
+    it("prints exactly one JSON document with the contract's fields and exits 0 for dev (models registered)", () => {
+        const { status, stdout, stderr } = plan("--stack", "dev", ...TRAINED.flatMap((set) => ["--set", set]), "--json");
         expect(status, stderr).to.equal(0);
         const doc = JSON.parse(stdout);
         expect(doc).to.have.keys(["stack", "project", "resources", "outputs", "policies", "grants", "principalRoles"]);

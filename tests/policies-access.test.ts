@@ -12,7 +12,7 @@ import { allowanceOf, ucLeastPrivilegeAllowance, ucNoRiskyPrivileges, ucWritesOn
 import { PrincipalDirectory, describeSubject, matchesAny, roleOfDisplayName, selectorRoles } from "../policies/rules/principals";
 import { allPolicies } from "../policies/rules";
 import { ResourceUnderPolicy, runPolicies, stackPolicyConfig } from "../policies/runner";
-import { planOf } from "./helpers";
+import { planTrained } from "./helpers";
 import { ACCOUNT_ID, ANALYSTS, PIPELINE_APP_ID, SECURE_ACCOUNT, T, UNKNOWN, grants, kmflowGrants, pipelineSp, res, roleDefinition, violationsOf } from "./policy-fixtures";
 
 /** PolicyResources as the runner builds them (parent and dependencies resolved). */
@@ -184,7 +184,7 @@ describe("grant policies: allowances and allow-lists from config", () => {
 
 describe("the dev stack's effective access, as the pack computes it", () => {
     it("gives the pipeline exactly the KMFlow set (plus CREATE_MATERIALIZED_VIEW for its Lakeflow views), the app and analysts read access to their layers", async () => {
-        const { run } = await planOf("dev");
+        const { run } = await planTrained("dev");
         const resources = asPolicyResources(run.resources);
         const directory = new PrincipalDirectory(resources, selectorRoles([]));
         const effective = effectivePrivileges(grantEntries(resources, directory), permissionEntries(resources, directory));

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { diffPlans } from "../tools/diff";
 import { PlannedResource } from "../tools/harness";
-import { planOf, rejectedConfig } from "./helpers";
+import { planOf, planTrained, rejectedConfig } from "./helpers";
 
 const ENDPOINT = "databricks:index/modelServing:ModelServing";
 const PERMISSIONS = "databricks:index/permissions:Permissions";
@@ -46,16 +46,16 @@ function endpointGrants(resources: PlannedResource[]): Record<string, string[]> 
 
 describe("serving: endpoints from config", () => {
     it("splits the A/B endpoint 50/50 in dev and 90/10 in prod, by stable entity name", async () => {
-        const dev = await planOf("dev");
-        const prod = await planOf("prod");
+        const dev = await planTrained("dev");
+        const prod = await planTrained("prod");
         expect(routes(dev.named(ENDPOINT, "classifier"))).to.deep.equal({ champion: 50, challenger: 50 });
         expect(routes(prod.named(ENDPOINT, "classifier"))).to.deep.equal({ champion: 90, challenger: 10 });
         expect(routes(prod.named(ENDPOINT, "feedback"))).to.deep.equal({ processor: 100 });
     });
 
     it("serves the UC models of the stack's catalog at pinned versions, scaling to zero in dev only", async () => {
-        const dev = entities((await planOf("dev")).named(ENDPOINT, "classifier"));
-        const prod = entities((await planOf("prod")).named(ENDPOINT, "classifier"));
+        const dev = entities((await planTrained("dev")).named(ENDPOINT, "classifier"));
+        const prod = entities((await planTrained("prod")).named(ENDPOINT, "classifier"));
         expect(dev.champion).to.include({ entityName: "lakehouse_dev.lakehouse_gold.pneumonia_poc_classifier", entityVersion: "1", scaleToZeroEnabled: true, workloadSize: "Small" });
         expect(dev.challenger).to.include({ entityName: "lakehouse_dev.lakehouse_gold.pneumonia_poc_classifier_pytorch", entityVersion: "1" });
         expect(prod.champion).to.include({ entityName: "lakehouse_prod.lakehouse_gold.pneumonia_poc_classifier", scaleToZeroEnabled: false, workloadSize: "Large" });
@@ -63,7 +63,7 @@ describe("serving: endpoints from config", () => {
     });
 
     it("names endpoints deterministically and exports their invocation URLs", async () => {
-        const dev = await planOf("dev");
+        const dev = await planTrained("dev");
         expect(dev.ofType(ENDPOINT).map((e) => e.inputs.name).sort()).to.deep.equal(["lakehouse-classifier", "lakehouse-feedback"]);
         expect((dev.run.outputs.servingInvocationUrls as Record<string, string>).classifier).to.match(
             /^https:\/\/adb-[\d.]+\.azuredatabricks\.net\/serving-endpoints\/lakehouse-classifier\/invocations$/,
@@ -71,7 +71,7 @@ describe("serving: endpoints from config", () => {
     });
 
     it("logs inference tables to <catalog>.<schema>_gold, one prefix per endpoint, with usage tracking on", async () => {
-        const s = await planOf("dev", ...CUSTOM);
+        const s = await planTrained("dev", ...CUSTOM);
         const tables = s.ofType(ENDPOINT).map((e) => (e.inputs.aiGateway as any).inferenceTableConfig);
         expect(tables).to.have.length(2);
         for (const t of tables) expect(t).to.include({ enabled: true, catalogName: "clinical_ab", schemaName: "pneumo_gold" });
@@ -83,20 +83,20 @@ describe("serving: endpoints from config", () => {
     });
 
     it("applies rate limits from config, with a per-endpoint override", async () => {
-        const s = await planOf("dev", ...CUSTOM);
+        const s = await planTrained("dev", ...CUSTOM);
         expect((s.named(ENDPOINT, "classifier").inputs.aiGateway as any).rateLimits).to.deep.equal([{ calls: 120, key: "user", renewalPeriod: "minute" }]);
         expect(s.named(ENDPOINT, "feedback").inputs.aiGateway as object).to.not.have.property("rateLimits");
     });
 
     it("makes each endpoint wait for the registered models it serves", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const models = s.ofType("databricks:index/registeredModel:RegisteredModel").map((m) => m.urn);
         expect(models, "the catalog registers the served models").to.not.be.empty;
         expect(s.named(ENDPOINT, "classifier").dependencies.filter((d) => models.includes(d))).to.have.length(2);
     });
 
     it("says which model versions each endpoint expects to be registered", async () => {
-        const { run } = await planOf("prod");
+        const { run } = await planTrained("prod");
         expect(run.diagnostics).to.include(
             "info: endpoint lakehouse-classifier serves lakehouse_prod.lakehouse_gold.pneumonia_poc_classifier v1 (champion, 90%) and " +
                 "lakehouse_prod.lakehouse_gold.pneumonia_poc_classifier_pytorch v1 (challenger, 10%) — register them before pulumi up",
@@ -104,7 +104,7 @@ describe("serving: endpoints from config", () => {
     });
 
     it("creates no endpoint while it is disabled, and says what enabling needs", async () => {
-        const s = await planOf("dev", "serving.endpoints.feedback.enabled=false");
+        const s = await planTrained("dev", "serving.endpoints.feedback.enabled=false");
         expect(s.ofType(ENDPOINT).map((e) => e.name)).to.deep.equal(["classifier"]);
         const notice = s.run.diagnostics.find((d) => d.includes("lakehouse-feedback"));
         expect(notice).to.contain("lakehouse_dev.lakehouse_gold.feedback_processor v1");
@@ -114,7 +114,7 @@ describe("serving: endpoints from config", () => {
 
 describe("serving: who may query", () => {
     it("grants only the app CAN_QUERY, on the endpoint it scores against, when no consumer is configured", async () => {
-        const s = await planOf("dev");
+        const s = await planTrained("dev");
         const appPrincipal = s.run.outputs.appServicePrincipal as string;
         expect(appPrincipal).to.be.a("string").and.not.equal("");
         expect(endpointGrants(s.run.resources)).to.deep.equal({ [appPrincipal]: ["CAN_QUERY"] });
@@ -123,11 +123,11 @@ describe("serving: who may query", () => {
     });
 
     it("grants nothing on the endpoints when neither a consumer nor the app is configured", async () => {
-        expect(endpointGrants((await planOf("dev", "app.enabled=false")).run.resources)).to.deep.equal({});
+        expect(endpointGrants((await planTrained("dev", "app.enabled=false")).run.resources)).to.deep.equal({});
     });
 
     it("grants CAN_QUERY, and only that, to exactly the configured consumer roles", async () => {
-        const s = await planOf("dev", ...CUSTOM);
+        const s = await planTrained("dev", ...CUSTOM);
         const pipelineId = s.run.outputs.pipelineApplicationId as string;
         const perms = s.ofType(PERMISSIONS).filter((p) => p.inputs.servingEndpointId !== undefined);
         const appPrincipal = s.run.outputs.appServicePrincipal as string;
@@ -145,8 +145,8 @@ describe("serving: who may query", () => {
 
 describe("serving: a traffic shift touches the endpoint and nothing else", () => {
     it("changes exactly one resource, in place, and replaces none", async () => {
-        const before = await planOf("prod");
-        const after = await planOf("prod", ...SHIFT);
+        const before = await planTrained("prod");
+        const after = await planTrained("prod", ...SHIFT);
         const diff = diffPlans(before.document.resources, after.document.resources);
         expect(diff.summary).to.include({ changed: 1, replaced: 0, created: 0, deleted: 0 });
         const [change] = diff.changed;
@@ -175,4 +175,21 @@ describe("serving: bad input is rejected with the key named, before any resource
             expect(err.message).to.contain(c.key);
         });
     }
+});
+
+describe("serving: a new stack's first pulumi up comes before training", () => {
+    it("ships the endpoints disabled: the stack creates the model containers, no endpoint and no app, and says what enabling needs", async () => {
+        const s = await planOf("dev");
+        expect(s.ofType("databricks:index/modelServing:ModelServing")).to.deep.equal([]);
+        expect(s.ofType("databricks:index/app:App")).to.deep.equal([]);
+        expect(s.ofType("databricks:index/registeredModel:RegisteredModel").map((m) => m.name).sort()).to.deep.equal([
+            "model-feedback_processor",
+            "model-pneumonia_poc_classifier",
+            "model-pneumonia_poc_classifier_pytorch",
+        ]);
+        const notices = s.run.diagnostics.join("\n");
+        expect(notices).to.contain("serving.endpoints.classifier.enabled");
+        expect(notices).to.contain("lakehouse_dev.lakehouse_gold.pneumonia_poc_classifier");
+        expect(s.document.policies.violations.filter((v) => v.level === "mandatory")).to.deep.equal([]);
+    });
 });

@@ -4,9 +4,12 @@ import { architectureSection, renderMermaid } from "./mermaid";
 import { plan } from "./plan";
 import { policyTable } from "./policy-docs";
 import { updateReadme } from "./readme";
+import { TRAINED } from "./scenarios";
+import { parseOverride } from "./stack-config";
 
 async function main(): Promise<void> {
-    const { document } = await plan("dev");
+    // The picture shows the whole platform: the dev stack once its models are registered.
+    const { document } = await plan("dev", TRAINED.map(parseOverride));
     updateReadme({
         config: configReference(),
         policies: policyTable(),

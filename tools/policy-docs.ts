@@ -35,7 +35,7 @@ export function policyTable(groups = policyGroups): string {
     const f = packFigures(groups.flatMap((g) => g.policies));
     const levels = Object.entries(f.byLevel).map(([level, n]) => `${n} ${level}`).join(", ");
     const lines = [
-        `${f.total} policies (${levels}); they cover ${f.publicCovered} of the ${f.publicRules} Checkov / Trivy rules REFERENCE.md lists.`,
+        `${f.total} policies (${levels}); they cover ${f.publicCovered} of the ${f.publicRules} Checkov / Trivy rules of the reference list (policies/public-rules.ts).`,
         "",
         "| Policy | Level | What it checks | Config | Public rules |",
         "|---|---|---|---|---|",

@@ -23,7 +23,7 @@ export const APP_DEFAULTS = {
     enabled: "auto" as AppEnabled,
     description: "Gold-layer rows and live scoring against the A/B serving endpoint",
     endpoint: "classifier",
-    table: "features",
+    table: "payments_daily_summary",
     users: [] as string[],
     owners: [] as string[],
     permissions: {} as Record<string, string>,

@@ -18,14 +18,14 @@ export const SERVING_DEFAULTS = {
     rateLimits: [] as { calls: number; key?: string; renewalPeriod?: string }[],
     endpoints: {
         classifier: {
-            enabled: true,
+            enabled: false,
             entities: {
                 champion: { model: "pneumonia_poc_classifier", version: 1 },
                 challenger: { model: "pneumonia_poc_classifier_pytorch", version: 1 },
             },
         },
         feedback: {
-            enabled: true,
+            enabled: false,
             entities: { processor: { model: "feedback_processor", version: 1 } },
         },
     } as Record<string, unknown>,
