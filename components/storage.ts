@@ -152,7 +152,7 @@ export class LakehouseStorage extends pulumi.ComponentResource {
                 accountName: account.name,
                 resourceGroupName: group.name,
                 blobServicesName: "default",
-                isVersioningEnabled: true,
+                isVersioningEnabled: args.settings.versioning,
                 deleteRetentionPolicy: { enabled: true, days: args.settings.softDeleteDays },
                 containerDeleteRetentionPolicy: { enabled: true, days: args.settings.softDeleteDays },
             },

@@ -215,3 +215,12 @@ describe("foundation: what names the pipeline principal waits for it in the work
         for (const r of naming) expect(waitsFor(r.urn, workspacePrincipal.urn), `${r.type} ${r.name} waits for the workspace principal`).to.equal(true);
     });
 });
+
+describe("foundation: blob versioning can be switched off where Azure refuses it on ADLS Gen2", () => {
+    it("keeps versioning on by default and off when storage.versioning is false, changing nothing else", async () => {
+        const on = (await planOf("dev")).ofType("azure-native:storage:BlobServiceProperties")[0].inputs as any;
+        const off = (await planOf("dev", "storage.versioning=false")).ofType("azure-native:storage:BlobServiceProperties")[0].inputs as any;
+        expect(on.isVersioningEnabled).to.equal(true);
+        expect(off).to.deep.equal({ ...on, isVersioningEnabled: false });
+    });
+});
