@@ -31,12 +31,15 @@ export interface GraphResource {
  * Typical creation times (seconds) of the types this program registers, from provider docs,
  * runbooks and operator experience. Workspace about 5 minutes; serving endpoint 5-10 minutes
  * (the runbook: "ready in 5-10 minutes"; the provider waits until the endpoint is READY); an app
- * waits for its compute; everything else is an API call of seconds.
+ * waits for its compute; its deploy (the only command the program runs: `databricks apps deploy`,
+ * which waits while Databricks runs npm install, the build and the start) takes minutes too;
+ * everything else is an API call of seconds.
  */
 export const CREATION_SECONDS: Readonly<Record<string, Duration>> = {
     "azure-native:databricks:Workspace": { low: 240, high: 420 },
     "databricks:index/modelServing:ModelServing": { low: 300, high: 600 },
     "databricks:index/app:App": { low: 120, high: 300 },
+    "command:local:Command": { low: 60, high: 300 },
     "databricks:index/sqlEndpoint:SqlEndpoint": { low: 10, high: 300 },
     "azure-native:storage:StorageAccount": { low: 20, high: 60 },
     "azure-native:databricks:AccessConnector": { low: 10, high: 30 },
