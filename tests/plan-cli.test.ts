@@ -88,14 +88,19 @@ describe("offline plan: config paths as `pulumi config set --path` reads them", 
     });
 });
 
+/** Runs a fixture program under the harness; the error it fails with. */
+async function failureOf(fixture: string): Promise<unknown> {
+    try {
+        await runProgram({ stack: "dev", program: path.join(__dirname, "fixtures", fixture) });
+    } catch (err) {
+        return err;
+    }
+    return undefined;
+}
+
 describe("offline plan: program errors", () => {
     it("reports duplicate URNs as an error", async () => {
-        let caught: unknown;
-        try {
-            await runProgram({ stack: "dev", program: path.join(__dirname, "fixtures", "duplicate-program") });
-        } catch (err) {
-            caught = err;
-        }
+        const caught = await failureOf("duplicate-program");
         expect(caught).to.be.instanceOf(DuplicateUrnError);
         expect((caught as Error).message).to.contain("random:index/randomString:RandomString::same-name");
     });
@@ -103,12 +108,7 @@ describe("offline plan: program errors", () => {
 
 describe("offline plan: exceptions inside an apply", () => {
     it("fail the run instead of silently dropping the resource", async () => {
-        let caught: unknown;
-        try {
-            await runProgram({ stack: "dev", program: path.join(__dirname, "fixtures", "failing-apply-program") });
-        } catch (err) {
-            caught = err;
-        }
+        const caught = await failureOf("failing-apply-program");
         expect(caught).to.be.instanceOf(ProgramError);
         expect((caught as Error).message).to.contain("length 4 is too short");
     });

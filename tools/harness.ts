@@ -2,11 +2,9 @@
  * Runs the real program under Pulumi's mocks with a stack's config and records what it registers:
  * the engine of the offline plan, the tests and the benchmarks. No cloud account, no Pulumi CLI.
  */
-import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as YAML from "yaml";
-import { stackConfig, ConfigOverride } from "./stack-config";
+import { ConfigOverride, projectDefaults, stackConfig } from "./stack-config";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -195,11 +193,6 @@ function containsSecret(value: unknown): boolean {
     return false;
 }
 
-function projectName(): string {
-    const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string };
-    return project.name;
-}
-
 /**
  * Runs `index.ts` under mocks for one stack and returns every registered resource. Throws
  * `ConfigError` when the config is rejected (nothing is registered then) and
@@ -207,8 +200,8 @@ function projectName(): string {
  */
 export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> {
     const stack = options.stack ?? "dev";
-    const project = projectName();
     const config = stackConfig(ROOT, stack, options.overrides ?? []);
+    const { project } = projectDefaults(ROOT);
 
     const flat: Record<string, string> = {};
     for (const [key, value] of Object.entries(config)) flat[key] = typeof value === "string" ? value : JSON.stringify(value);

@@ -90,8 +90,11 @@ export function projectDefaults(root: string): { project: string; defaults: Reco
 }
 
 /** The stack file's own values (`namespace:key` → value) and the ESC environments it imports. */
-export function stackFileValues(root: string, stack: string): { project: string; values: Record<string, unknown>; environments: EnvironmentView } {
-    const { project } = projectDefaults(root);
+export function stackFileValues(
+    root: string,
+    stack: string,
+    project: string = projectDefaults(root).project,
+): { project: string; values: Record<string, unknown>; environments: EnvironmentView } {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new StackConfigError(`no stack file ${path.basename(file)} (stacks here: ${listStacks(root).join(", ")})`);
     const stackDoc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
@@ -113,8 +116,8 @@ export function stackConfigNotes(root: string, stack: string): string[] {
  * environments ← stack file ← overrides (the CLI's order; see tools/esc.ts for what is not seen offline).
  */
 export function stackConfig(root: string, stack: string, overrides: ConfigOverride[]): Record<string, unknown> {
-    const { defaults } = projectDefaults(root);
-    const { project, values, environments } = stackFileValues(root, stack);
+    const { project, defaults } = projectDefaults(root);
+    const { values, environments } = stackFileValues(root, stack, project);
     const stackValues: Record<string, unknown> = { ...values };
     // Like the CLI, `--path` edits the stack's own value; a project default is not merged in.
     for (const override of overrides) {
