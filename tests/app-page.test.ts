@@ -1,10 +1,10 @@
 /**
- * The data app's page as a user sees it, in headless Chromium (Debian's `chromium`, driven by
- * playwright-core): the app runs on 127.0.0.1 with a fake warehouse and a fake serving endpoint,
- * the user reads the gold rows, edits the record, presses Score and reads the score.
+ * The data app's page as a user sees it, in headless Chromium driven by playwright-core: the app
+ * runs on 127.0.0.1 with a fake warehouse and a fake serving endpoint, the user reads the gold
+ * rows, edits the record, presses Score and reads the score.
  *
- * Chromium is required: `.ci/run` installs it (`apt-get install -y chromium`). Without it this
- * test fails and says so; set CHROMIUM_PATH to use another build.
+ * The Chromium comes from `npm ci` (tests/chromium.ts: CHROMIUM_PATH, else a system Chromium, else
+ * the one packed in @sparticuz/chromium), so no system package is needed.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -14,18 +14,7 @@ import * as path from "path";
 import type { BrowserContext, Page } from "playwright-core";
 import { Row, Score, Scorer, Warehouse } from "../workloads/app/src/clients";
 import { startServer } from "../workloads/app/src/server";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
+import { HEADLESS_FLAGS, chromiumExecutable } from "./chromium";
 
 const ROWS: Row[] = [
     { patient_id: "p-001", age: 63, opacity_score: 0.82 },
@@ -43,9 +32,7 @@ describe("data app page in Chromium", function () {
     const scored: Row[] = [];
 
     before(async () => {
-        if (!fs.existsSync(CHROMIUM)) {
-            throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get update && apt-get install -y chromium; .ci/run does this) or set CHROMIUM_PATH`);
-        }
+        const chromiumPath = (await chromiumExecutable()).path;
         const warehouse: Warehouse = { query: async () => ROWS };
         const scorer: Scorer = {
             score: async (record: Row): Promise<Score> => {
@@ -64,7 +51,7 @@ describe("data app page in Chromium", function () {
         profile = fs.mkdtempSync(path.join(os.tmpdir(), "app-chromium-"));
         const { chromium } = await import("playwright-core");
         // A fresh profile each run (playwright passes it to Chromium as --user-data-dir).
-        browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: FLAGS, headless: true });
+        browser = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, args: HEADLESS_FLAGS, headless: true });
         page = await browser.newPage();
     });
 
