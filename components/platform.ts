@@ -164,7 +164,7 @@ export function buildPlatform(config: LakehouseConfig) {
         fullRunJobId: pipelines.jobId,
         servingEndpoints: serving.endpointNames,
         servingInvocationUrls: serving.invocationUrls,
-        appUrl: app?.url,
-        appServicePrincipal: app?.servicePrincipalClientId,
+        // Only a stack with the app has these (an undefined output is a warning in every preview).
+        ...(app ? { appUrl: app.url, appServicePrincipal: app.servicePrincipalClientId } : {}),
     };
 }

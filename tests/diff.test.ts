@@ -42,8 +42,8 @@ describe("diff: plans before and after a config change", () => {
         expect(diff.summary).to.include({ changed: 1, replaced: 0, rejected: 0 });
         expect(diff.changed[0].action).to.equal("update");
         expect(diff.changed[0].fields.map((f) => f.path)).to.deep.equal([
-            "config.trafficConfig.routes[0].trafficPercentage",
-            "config.trafficConfig.routes[1].trafficPercentage",
+            "config.trafficConfig.routes[champion].trafficPercentage",
+            "config.trafficConfig.routes[challenger].trafficPercentage",
         ]);
     });
 
@@ -98,7 +98,7 @@ describe("diff: plans before and after a config change", () => {
     it("renders the summary a person reads", () => {
         const text = renderDiff(diffPlans([endpoint("ab", 90)], [endpoint("ab", 50)]), "Blast radius:");
         expect(text).to.contain("1 resource with changed inputs, 0 replaced, 0 created, 0 deleted");
-        expect(text).to.contain("config.trafficConfig.routes[0].trafficPercentage: 90 → 50");
+        expect(text).to.contain("config.trafficConfig.routes[champion].trafficPercentage: 90 → 50");
     });
 });
 
@@ -123,5 +123,45 @@ describe("replacement table", () => {
         const types = new Set([...(await planOf("dev")).run.resources, ...(await planOf("prod")).run.resources].map((r) => r.type));
         const missing = [...types].filter((t) => factsFor(t) === undefined);
         expect(missing, "add these types to tools/replacement.ts").to.deep.equal([]);
+    });
+});
+
+describe("diff: grant lists and ACLs are compared by principal, not by position", () => {
+    const GRANTS = "databricks:index/grants:Grants";
+    const schemaGrants = (grants: { principal: string; privileges: string[] }[]) => res(GRANTS, "grants-gold", { schema: "cat.s_gold", grants });
+    const pipeline = { principal: "pipeline-sp", privileges: ["MODIFY", "SELECT"] };
+    const analysts = { principal: "data-analysts", privileges: ["SELECT", "USE_SCHEMA"] };
+    const readers = { principal: "bi-readers", privileges: ["SELECT", "USE_SCHEMA"] };
+
+    it("reads a new reader group as that group's privileges, not as the entries after it shifting", () => {
+        const diff = diffPlans([schemaGrants([pipeline, analysts])], [schemaGrants([pipeline, readers, analysts])]);
+        expect(diff.changed[0].fields).to.deep.equal([{ path: "grants[bi-readers]", before: undefined, after: readers }]);
+        expect(diff.access).to.deep.equal([{ principal: "bi-readers", on: "schema cat.s_gold", added: ["SELECT", "USE_SCHEMA"], removed: [] }]);
+        expect(renderDiff(diff, "t")).to.contain("bi-readers: + SELECT, USE_SCHEMA on schema cat.s_gold");
+    });
+
+    it("reads a removed principal as a removal only, leaving the others untouched", () => {
+        const diff = diffPlans([schemaGrants([readers, pipeline, analysts])], [schemaGrants([pipeline, analysts])]);
+        expect(diff.changed[0].fields.map((f) => f.path)).to.deep.equal(["grants[bi-readers]"]);
+        expect(diff.access).to.deep.equal([{ principal: "bi-readers", on: "schema cat.s_gold", added: [], removed: ["SELECT", "USE_SCHEMA"] }]);
+    });
+
+    it("names the privileges a principal gains and loses on its own entry", () => {
+        const diff = diffPlans([schemaGrants([pipeline, analysts])], [schemaGrants([pipeline, { principal: "data-analysts", privileges: ["MODIFY", "USE_SCHEMA"] }])]);
+        expect(diff.access).to.deep.equal([{ principal: "data-analysts", on: "schema cat.s_gold", added: ["MODIFY"], removed: ["SELECT"] }]);
+        expect(renderDiff(diff, "t")).to.contain("data-analysts: + MODIFY  − SELECT on schema cat.s_gold");
+    });
+
+    it("keys access control lists by the group, user or service principal they name", () => {
+        const acl = (entries: Record<string, string>[]) => res("databricks:index/permissions:Permissions", "pipeline-acl", { pipelineId: "p-1", accessControls: entries });
+        const owner = { servicePrincipalName: "pipeline-sp", permissionLevel: "IS_OWNER" };
+        const diff = diffPlans([acl([owner])], [acl([{ groupName: "operators", permissionLevel: "CAN_VIEW" }, owner])]);
+        expect(diff.changed[0].fields.map((f) => f.path)).to.deep.equal(["accessControls[operators]"]);
+        expect(diff.access).to.deep.equal([{ principal: "operators", on: "pipeline p-1", added: ["CAN_VIEW"], removed: [] }]);
+    });
+
+    it("counts the grants of created and deleted grant resources too", () => {
+        const diff = diffPlans([], [schemaGrants([readers])]);
+        expect(diff.access).to.deep.equal([{ principal: "bi-readers", on: "schema cat.s_gold", added: ["SELECT", "USE_SCHEMA"], removed: [] }]);
     });
 });

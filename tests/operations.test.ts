@@ -81,9 +81,10 @@ describe("operations: Pulumi Deployments settings files", () => {
                 expect(gitHub.pullRequestTemplate).to.equal(false);
             });
 
-            it("runs npm ci before anything else, instead of the executor's own install", () => {
+            it("checks the Node.js version, then runs npm ci before anything else, instead of the executor's own install", () => {
                 const { operationContext } = deploySettings(stack);
-                expect(operationContext.preRunCommands[0]).to.equal("npm ci");
+                expect(operationContext.preRunCommands[0]).to.contain("process.versions.node").and.contain("< 22");
+                expect(operationContext.preRunCommands[1]).to.equal("npm ci");
                 expect(operationContext.options.skipInstallDependencies).to.equal(true);
             });
 
@@ -470,10 +471,10 @@ describe("operations: the architecture picture (npm run plan -- --format mermaid
     });
 
     it("is what `npm run plan -- --format mermaid` prints; other formats are rejected by name", () => {
-        expect(parseArgs(["--format", "mermaid"]).mermaid).to.equal(true);
-        expect(parseArgs(["--stack", "prod", "--format=mermaid"])).to.include({ stack: "prod", mermaid: true });
-        expect(parseArgs(["--format", "json"]).json).to.equal(true);
-        expect(() => parseArgs(["--format", "svg"])).to.throw("--format svg: expected text, json or mermaid");
+        expect(parseArgs(["--format", "mermaid"]).format).to.equal("mermaid");
+        expect(parseArgs(["--stack", "prod", "--format=mermaid"])).to.include({ stack: "prod", format: "mermaid" });
+        expect(parseArgs(["--format", "json"]).format).to.equal("json");
+        expect(() => parseArgs(["--format", "svg"])).to.throw("--format svg: unknown format (expected one of text, json, mermaid");
     });
 
     it("is the same text whatever order the resources were registered in", () => {

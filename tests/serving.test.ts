@@ -151,7 +151,7 @@ describe("serving: a traffic shift touches the endpoint and nothing else", () =>
         expect(diff.summary).to.include({ changed: 1, replaced: 0, created: 0, deleted: 0 });
         const [change] = diff.changed;
         expect(change).to.include({ type: ENDPOINT, name: "classifier", action: "update" });
-        expect(change.fields.map((f) => f.path)).to.have.members(["config.trafficConfig.routes[0].trafficPercentage", "config.trafficConfig.routes[1].trafficPercentage"]);
+        expect(change.fields.map((f) => f.path)).to.have.members(["config.trafficConfig.routes[champion].trafficPercentage", "config.trafficConfig.routes[challenger].trafficPercentage"]);
         expect(routes(after.named(ENDPOINT, "classifier"))).to.deep.equal({ champion: 50, challenger: 50 });
     });
 });

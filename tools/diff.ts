@@ -4,10 +4,15 @@
  * replace a resource (from `replacement.ts`). What `pulumi preview` would show after
  * `pulumi config set`, without a cloud account. Pure, unit-tested.
  *
+ * Lists whose elements have an identity are compared by it, not by position: grants and access
+ * control lists by principal, served entities and routes by entity, app resources and job tasks by
+ * name. So adding a reader group reads as that group's new privileges, not as every later entry
+ * shifting by one; and every grant or ACL change is also summarised per principal and securable.
+ *
  * Limits: secrets render as "[secret]" in both plans, so a change inside a secret is not seen;
  * resources whose type `replacement.ts` does not model are reported as such, never as safe.
  */
-import { ChangeEffect, changeEffects, factsFor, sameValue } from "./replacement";
+import { ChangeEffect, GRANT_SECURABLES, PERMISSION_OBJECTS, changeEffects, factsFor, sameValue } from "./replacement";
 
 /** The parts of a planned resource the diff reads (a `PlanDocument` resource fits). */
 export interface DiffableResource {
@@ -41,33 +46,133 @@ export interface ResourceChange {
     modelled: boolean;
 }
 
+/** One principal's access to one securable, before → after (a grant list or an ACL). */
+export interface AccessChange {
+    principal: string;
+    /** `schema lakehouse_dev.lakehouse_gold`, `pipeline <id>`. */
+    on: string;
+    /** Privileges or permission levels the change gives. */
+    added: string[];
+    /** Privileges or permission levels the change takes away. */
+    removed: string[];
+}
+
+/** A `--diff-set` path that changes nothing in this stack, and why (see components/settings/dormant.ts). */
+export interface DormantChange {
+    path: string;
+    reason: string;
+}
+
 export interface PlanDiff {
     changed: ResourceChange[];
     created: { urn: string; type: string; name: string }[];
     deleted: { urn: string; type: string; name: string }[];
     unchanged: number;
+    /** Grant and ACL changes per principal and securable, over changed, created and deleted resources. */
+    access: AccessChange[];
+    /** Diff-set paths that have no effect while something else is switched off. */
+    dormant?: DormantChange[];
     summary: { changed: number; replaced: number; rejected: number; created: number; deleted: number; unmodelled: number };
 }
 
-/** Leaf-level differences between two JSON-like values, with paths like `a.b[0].c`. */
-export function fieldChanges(before: unknown, after: unknown, path = ""): FieldChange[] {
+const GRANTS = "databricks:index/grants:Grants";
+const PERMISSIONS = "databricks:index/permissions:Permissions";
+
+type Element = Record<string, unknown>;
+/** The identity of a list element, or undefined when it has none (then position is used). */
+type KeyOf = (element: Element) => unknown;
+
+const principalOfAce: KeyOf = (e) => e.groupName ?? e.userName ?? e.servicePrincipalName;
+
+/** Per type: list paths (array segments left out) → the identity of their elements. */
+export const KEYED_LISTS: Readonly<Record<string, Readonly<Record<string, KeyOf>>>> = {
+    [GRANTS]: { grants: (e) => e.principal },
+    [PERMISSIONS]: { accessControls: principalOfAce },
+    "databricks:index/modelServing:ModelServing": {
+        "config.servedEntities": (e) => e.name,
+        "config.trafficConfig.routes": (e) => e.servedEntityName ?? e.servedModelName,
+        "aiGateway.rateLimits": (e) => e.key,
+    },
+    "databricks:index/app:App": { resources: (e) => e.name },
+    "databricks:index/job:Job": { tasks: (e) => e.taskKey, jobClusters: (e) => e.jobClusterKey, parameters: (e) => e.name },
+};
+
+/** `config.servedEntities[champion].name` → `config.servedEntities.name`. */
+const listPath = (path: string) => path.replace(/\[[^\]]*\]/g, "");
+
+/**
+ * Leaf-level differences between two JSON-like values, with paths like `a.b[0].c`; elements of the
+ * lists in `keyed` are matched by identity and named by it (`grants[data-analysts].privileges`).
+ */
+export function fieldChanges(before: unknown, after: unknown, path = "", keyed: Readonly<Record<string, KeyOf>> = {}): FieldChange[] {
     if (sameValue(before, after)) return [];
-    const isObj = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+    const isObj = (v: unknown): v is Element => typeof v === "object" && v !== null && !Array.isArray(v);
     if (Array.isArray(before) && Array.isArray(after)) {
+        const keyOf = keyed[listPath(path)];
+        const identities = keyOf && [...before, ...after].every((e) => isObj(e) && keyOf(e) !== undefined) ? keyOf : undefined;
+        if (identities) {
+            const index = (list: unknown[]) => new Map(list.map((e) => [String(identities(e as Element)), e]));
+            const b = index(before);
+            const a = index(after);
+            const keys = [...new Set([...a.keys(), ...b.keys()])];
+            return keys.flatMap((key) => fieldChanges(b.get(key), a.get(key), `${path}[${key}]`, keyed));
+        }
         const out: FieldChange[] = [];
-        for (let i = 0; i < Math.max(before.length, after.length); i++) out.push(...fieldChanges(before[i], after[i], `${path}[${i}]`));
+        for (let i = 0; i < Math.max(before.length, after.length); i++) out.push(...fieldChanges(before[i], after[i], `${path}[${i}]`, keyed));
         return out;
     }
     if (isObj(before) && isObj(after)) {
-        const b = before as Record<string, unknown>;
-        const a = after as Record<string, unknown>;
         const out: FieldChange[] = [];
-        for (const key of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) {
-            out.push(...fieldChanges(b[key], a[key], path ? `${path}.${key}` : key));
+        for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+            out.push(...fieldChanges(before[key], after[key], path ? `${path}.${key}` : key, keyed));
         }
         return out;
     }
     return [{ path: path || "(all)", before, after }];
+}
+
+/** What a grant list or ACL resource governs, e.g. `schema lakehouse_dev.lakehouse_gold`, `serving endpoint <id>`. */
+function securableOf(type: string, inputs: Record<string, unknown>): string {
+    const fields = type === GRANTS ? GRANT_SECURABLES : PERMISSION_OBJECTS;
+    const field = fields.find((f) => inputs[f] !== undefined);
+    if (field === undefined) return "(unknown securable)";
+    const kind = field
+        .replace(/(Id|Path|Name)$/, "")
+        .replace(/([a-z])([A-Z])/g, "$1 $2")
+        .toLowerCase();
+    return `${kind} ${String(inputs[field])}`;
+}
+
+/** Principal → the privileges (grants) or permission levels (ACLs) a resource gives. */
+function accessOf(type: string, inputs: Record<string, unknown> | undefined): Map<string, string[]> {
+    const access = new Map<string, string[]>();
+    if (!inputs) return access;
+    if (type === GRANTS) {
+        for (const g of (inputs.grants as Element[] | undefined) ?? []) access.set(String(g.principal), ((g.privileges as string[] | undefined) ?? []).map(String));
+    } else {
+        for (const ace of (inputs.accessControls as Element[] | undefined) ?? []) {
+            const principal = String(principalOfAce(ace));
+            access.set(principal, [...(access.get(principal) ?? []), String(ace.permissionLevel)]);
+        }
+    }
+    return access;
+}
+
+/** The per-principal access change of one grant list or ACL resource (either side may be absent). */
+export function accessChanges(type: string, before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): AccessChange[] {
+    if (type !== GRANTS && type !== PERMISSIONS) return [];
+    const on = securableOf(type, (after ?? before) as Record<string, unknown>);
+    const was = accessOf(type, before);
+    const now = accessOf(type, after);
+    const changes: AccessChange[] = [];
+    for (const principal of [...new Set([...now.keys(), ...was.keys()])]) {
+        const b = was.get(principal) ?? [];
+        const a = now.get(principal) ?? [];
+        const added = a.filter((x) => !b.includes(x)).sort();
+        const removed = b.filter((x) => !a.includes(x)).sort();
+        if (added.length + removed.length > 0) changes.push({ principal, on, added, removed });
+    }
+    return changes;
 }
 
 /** Compares the plan before and after a config change. */
@@ -79,7 +184,7 @@ export function diffPlans(before: readonly DiffableResource[], after: readonly D
     for (const r of after) {
         const prev = old.get(r.urn);
         if (!prev) continue;
-        const fields = fieldChanges(prev.inputs, r.inputs);
+        const fields = fieldChanges(prev.inputs, r.inputs, "", KEYED_LISTS[r.type]);
         const protect = prev.protect !== r.protect ? { before: prev.protect, after: r.protect } : undefined;
         const providerMoved = prev.provider !== r.provider;
         if (fields.length === 0 && !protect && !providerMoved) {
@@ -104,11 +209,16 @@ export function diffPlans(before: readonly DiffableResource[], after: readonly D
     const created = after.filter((r) => !old.has(r.urn)).map(brief);
     const deleted = before.filter((r) => !now.has(r.urn)).map(brief);
     const inputChanges = changed.filter((c) => c.fields.length > 0 || c.action === "replace");
+    const access = [
+        ...after.flatMap((r) => accessChanges(r.type, old.get(r.urn)?.inputs, r.inputs)),
+        ...before.filter((r) => !now.has(r.urn)).flatMap((r) => accessChanges(r.type, r.inputs, undefined)),
+    ];
     return {
         changed,
         created,
         deleted,
         unchanged,
+        access,
         summary: {
             changed: inputChanges.length,
             replaced: changed.filter((c) => c.action === "replace").length,
@@ -126,7 +236,13 @@ function show(value: unknown): string {
     return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
-/** The diff as a person reads it: a summary line, then each resource with its field changes. */
+/** `data-analysts: + SELECT, USE_SCHEMA − MODIFY on schema lakehouse_dev.lakehouse_gold` */
+export function renderAccessChange(c: AccessChange): string {
+    const parts = [c.added.length ? `+ ${c.added.join(", ")}` : "", c.removed.length ? `− ${c.removed.join(", ")}` : ""].filter(Boolean);
+    return `${c.principal}: ${parts.join("  ")} on ${c.on}`;
+}
+
+/** The diff as a person reads it: a summary line, each resource with its field changes, then access by principal. */
 export function renderDiff(diff: PlanDiff, title: string): string {
     const s = diff.summary;
     const lines = [
@@ -137,7 +253,11 @@ export function renderDiff(diff: PlanDiff, title: string): string {
             ` (${diff.unchanged} unchanged)`,
         "",
     ];
-    if (diff.changed.length + diff.created.length + diff.deleted.length === 0) lines.push("  No resource would change.");
+    if (diff.changed.length + diff.created.length + diff.deleted.length === 0) {
+        const dormant = diff.dormant ?? [];
+        if (dormant.length === 0) lines.push("  No resource would change.");
+        else for (const d of dormant) lines.push(`  No resource would change: ${d.path} has no effect while ${d.reason}.`);
+    }
     for (const c of diff.changed) {
         const marker = c.action === "replace" ? "+-" : "~";
         lines.push(`  ${marker} ${c.type}  ${c.name}  (${c.action}${c.modelled ? "" : ", replacement rules not modelled"})`);
@@ -147,5 +267,9 @@ export function renderDiff(diff: PlanDiff, title: string): string {
     }
     for (const r of diff.created) lines.push(`  + ${r.type}  ${r.name}  (create)`);
     for (const r of diff.deleted) lines.push(`  - ${r.type}  ${r.name}  (delete)`);
+    if (diff.access.length > 0) {
+        lines.push("", "  Access, by principal:");
+        for (const c of diff.access) lines.push(`    ${renderAccessChange(c)}`);
+    }
     return lines.join("\n");
 }

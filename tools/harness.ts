@@ -162,11 +162,24 @@ const mocks: pulumi.runtime.Mocks = {
     },
 };
 
+/**
+ * The URN the Pulumi engine assigns. The mock monitor puts the root stack's type at the head of
+ * every child's type chain (`…::pulumi:pulumi:Stack$lakehouse:storage:LakehouseStorage::storage`);
+ * the engine never does (`…::lakehouse:storage:LakehouseStorage::storage`), so neither does the plan.
+ */
+export function engineUrn(urn: string): string {
+    const parts = urn.split("::");
+    if (parts.length < 4) return urn;
+    const ROOT_PREFIX = "pulumi:pulumi:Stack$";
+    if (parts[2].startsWith(ROOT_PREFIX)) parts[2] = parts[2].slice(ROOT_PREFIX.length);
+    return parts.join("::");
+}
+
 /** Dependencies of a register request that come from `dependsOn`, not from any input. */
 function explicitDependencies(req: any): string[] {
     const fromInputs = new Set<string>();
     req.getPropertydependenciesMap().forEach((deps: any) => deps.getUrnsList().forEach((urn: string) => fromInputs.add(urn)));
-    return [...new Set<string>(req.getDependenciesList())].filter((urn) => !fromInputs.has(urn));
+    return [...new Set<string>(req.getDependenciesList())].filter((urn) => !fromInputs.has(urn)).map(engineUrn);
 }
 
 /** Replaces secrets by "[secret]" (or unwraps them), resource references by URNs, unknowns by "[unknown]". */
@@ -176,7 +189,7 @@ function render(value: unknown, revealSecrets: boolean): unknown {
     if (typeof value === "object" && value !== null) {
         const obj = value as Record<string, unknown>;
         if (obj[SIG_KEY] === SECRET_SIG) return revealSecrets ? render(obj.value, true) : "[secret]";
-        if (obj[SIG_KEY] === RESOURCE_REF_SIG) return obj.urn;
+        if (obj[SIG_KEY] === RESOURCE_REF_SIG) return engineUrn(String(obj.urn));
         const out: Record<string, unknown> = {};
         for (const [k, v] of Object.entries(obj)) out[k] = render(v, revealSecrets);
         return out;
@@ -217,17 +230,17 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     monitor.registerResource = (req: any, callback: (err: unknown, res: any) => void) => {
         register(req, (err: unknown, res: any) => {
             if (!err && res) {
-                const urn: string = res.getUrn();
+                const urn = engineUrn(res.getUrn());
                 const serialized = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
                 const providerRef: string = req.getProvider() ?? "";
                 const record: PlannedResource = {
                     urn,
                     type: req.getType(),
                     name: req.getName(),
-                    parent: req.getParent() ?? "",
-                    provider: providerRef.split("::").slice(0, -1).join("::"),
+                    parent: engineUrn(req.getParent() ?? ""),
+                    provider: engineUrn(providerRef.split("::").slice(0, -1).join("::")),
                     inputs: render(serialized, false) as Record<string, unknown>,
-                    dependencies: [...new Set<string>(req.getDependenciesList())],
+                    dependencies: [...new Set<string>(req.getDependenciesList())].map(engineUrn),
                     explicitDependencies: explicitDependencies(req),
                     protect: req.getProtect() === true,
                     importId: req.getImportid() ?? "",

@@ -15,21 +15,27 @@
  */
 import { allPolicies } from "../policies/rules";
 import { PolicyReport, hasMandatoryViolation, runPolicies, stackPolicyConfig } from "../policies/runner";
-import { isConfigError } from "../components/settings/validate";
+import { LOCATION_KEY, LakehouseConfig, resolveConfig } from "../components/config";
+import { dormantFor, dormantSettings } from "../components/settings/dormant";
+import { NAMESPACE, isConfigError } from "../components/settings/validate";
 import { GrantsReport, grantsReport, renderGrantsReport } from "./grants-report";
 import { PlanDiff, diffPlans, renderDiff } from "./diff";
 import { PlannedResource, ProgramRun, ROOT, runProgram } from "./harness";
 import { renderMermaid } from "./mermaid";
 import { ConfigOverride, StackConfigError, parseOverride, stackConfigNotes } from "./stack-config";
 
+/** What the plan prints: the report, the JSON document, or the architecture picture. */
+export const FORMATS = ["text", "json", "mermaid"] as const;
+export type PlanFormat = (typeof FORMATS)[number];
+
 export interface PlanOptions {
     stack: string;
     overrides: ConfigOverride[];
-    json: boolean;
-    /** `--format mermaid`: print the architecture picture (tools/mermaid.ts) instead of the report. */
-    mermaid?: boolean;
+    format: PlanFormat;
     /** `--diff-set` overrides: when present, print the diff between the plan without and with them. */
     diffSets: ConfigOverride[];
+    /** `--help`: print the usage and exit 0. */
+    help: boolean;
 }
 
 /** The JSON document of the plan (the contract in DESIGN.md). */
@@ -62,30 +68,86 @@ export function principalRoles(run: Pick<ProgramRun, "outputs" | "config" | "pro
     return roles;
 }
 
+/** Every option, as `--help` and the unknown-option error list them. */
+export const USAGE = `Usage: npm run plan -- [options]
+
+The offline plan: runs the program under Pulumi's mocks with a stack's config and prints what
+pulumi preview would create, with the policy verdicts. No cloud account, no Pulumi CLI.
+
+Options:
+  --stack NAME           the stack whose Pulumi.NAME.yaml is read (default: dev)
+  --set PATH=VALUE       override one config value, as pulumi config set --path PATH VALUE (repeatable)
+  --diff-set PATH=VALUE  print the blast radius of that config change instead of the plan (repeatable)
+  --format FORMAT        ${FORMATS.join(" | ")} (default: text)
+                           text     the resource tree, outputs, grants report and policy verdicts
+                           json     one JSON document (also with --diff-set)
+                           mermaid  the architecture picture as a Mermaid flowchart
+  --json                 the same as --format json
+  -h, --help             print this help
+
+Only the document goes to stdout; notes and the program's diagnostics go to stderr.
+Exit status: 0 plan ok, 1 config or options rejected, 2 a mandatory policy violated, 3 the program failed.`;
+
+/** Formats that `--diff-set` can print (the diff has no picture). */
+const DIFF_FORMATS: readonly PlanFormat[] = ["text", "json"];
+
 export const EXIT = { ok: 0, configRejected: 1, mandatoryViolation: 2, programFailed: 3 } as const;
 
+/** Thrown for command-line options the plan refuses (exit 1, like a rejected config). */
+export class UsageError extends Error {
+    constructor(message: string) {
+        super(`${message}\n\n${USAGE}`);
+        this.name = "UsageError";
+    }
+}
+
 export function parseArgs(argv: string[]): PlanOptions {
-    const options: PlanOptions = { stack: "dev", overrides: [], json: false, diffSets: [] };
+    const options: PlanOptions = { stack: "dev", overrides: [], format: "text", diffSets: [], help: false };
+    let formatGiven: string | undefined;
+    const setFormat = (format: string, spelled: string) => {
+        if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`${spelled}: unknown format (expected one of ${FORMATS.join(", ")})`);
+        if (formatGiven !== undefined && options.format !== format) throw new UsageError(`${spelled} conflicts with ${formatGiven}: choose one output format`);
+        options.format = format as PlanFormat;
+        formatGiven = spelled;
+    };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
+        const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+        const name = eq > 0 ? arg.slice(0, eq) : arg;
         const value = () => {
+            if (eq > 0) return arg.slice(eq + 1);
             const v = argv[++i];
-            if (v === undefined) throw new StackConfigError(`${arg} needs a value`);
+            if (v === undefined || v.startsWith("--")) throw new UsageError(`${name} needs a value`);
             return v;
         };
-        if (arg === "--stack") options.stack = value();
-        else if (arg.startsWith("--stack=")) options.stack = arg.slice("--stack=".length);
-        else if (arg === "--set") options.overrides.push(parseOverride(value()));
-        else if (arg.startsWith("--set=")) options.overrides.push(parseOverride(arg.slice("--set=".length)));
-        else if (arg === "--format" || arg.startsWith("--format=")) {
-            const format = arg === "--format" ? value() : arg.slice("--format=".length);
-            if (format === "json") options.json = true;
-            else if (format === "mermaid") options.mermaid = true;
-            else if (format !== "text") throw new StackConfigError(`--format ${format}: expected text, json or mermaid`);
-        } else if (arg === "--json") options.json = true;
-        else if (arg === "--diff-set") options.diffSets.push(parseOverride(value()));
-        else if (arg.startsWith("--diff-set=")) options.diffSets.push(parseOverride(arg.slice("--diff-set=".length)));
-        else throw new StackConfigError(`unknown option ${arg} (options: --stack NAME, --set path=value, --diff-set path=value, --json)`);
+        switch (name) {
+            case "--stack":
+                options.stack = value();
+                break;
+            case "--set":
+                options.overrides.push(parseOverride(value()));
+                break;
+            case "--diff-set":
+                options.diffSets.push(parseOverride(value()));
+                break;
+            case "--format": {
+                const format = value();
+                setFormat(format, `--format ${format}`);
+                break;
+            }
+            case "--json":
+                setFormat("json", "--json");
+                break;
+            case "-h":
+            case "--help":
+                options.help = true;
+                break;
+            default:
+                throw new UsageError(`unknown option ${arg}`);
+        }
+    }
+    if (options.diffSets.length > 0 && !DIFF_FORMATS.includes(options.format)) {
+        throw new UsageError(`--diff-set conflicts with ${formatGiven}: a diff prints as ${DIFF_FORMATS.join(" or ")}`);
     }
     return options;
 }
@@ -131,14 +193,27 @@ export interface DiffDocument {
 export async function planDiff(stack: string, overrides: ConfigOverride[], diffSets: ConfigOverride[]): Promise<DiffDocument> {
     const before = await plan(stack, overrides);
     const after = await plan(stack, [...overrides, ...diffSets]);
+    const dormant = dormantSettings(resolvedConfig(after.run));
+    const diff = diffPlans(before.document.resources, after.document.resources);
+    diff.dormant = diffSets.flatMap(({ path }) => {
+        const found = dormantFor(path, dormant);
+        return found ? [{ path, reason: found.reason }] : [];
+    });
     return {
         stack: after.document.stack,
         project: after.document.project,
         overrides,
         diffSets,
-        diff: diffPlans(before.document.resources, after.document.resources),
+        diff,
         policies: after.document.policies,
     };
+}
+
+/** The validated config of a finished run (what the program itself resolved from the same values). */
+export function resolvedConfig(run: Pick<ProgramRun, "config" | "project" | "stack">): LakehouseConfig {
+    const raw: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(run.config)) if (key.startsWith(`${NAMESPACE}:`)) raw[key.slice(NAMESPACE.length + 1)] = value;
+    return resolveConfig(raw, run.config[LOCATION_KEY], { project: run.project, stack: run.stack, now: new Date() });
 }
 
 /** A short one-line summary of a resource's inputs for the text report. */
@@ -173,10 +248,17 @@ export function renderText(document: PlanDocument): string {
     lines.push("", "Outputs:");
     for (const [k, v] of Object.entries(document.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     lines.push("", ...renderGrantsReport(document.grants, document.principalRoles));
-    const { checked, violations } = document.policies;
-    lines.push("", `Policies: ${checked} checked, ${violations.length} violation${violations.length === 1 ? "" : "s"}`);
+    lines.push("", policySummary(document.policies));
+    const { violations } = document.policies;
     for (const v of violations) lines.push(`  [${v.level}] ${v.policy}: ${v.message}${v.urn ? `\n      ${v.urn}` : ""}`);
     return lines.join("\n");
+}
+
+/** `Policies: 53 checked, 0 mandatory violations, 5 advisory` — mandatory ones fail the preview, advisory ones only warn. */
+export function policySummary({ checked, violations }: PolicyReport): string {
+    const mandatory = violations.filter((v) => v.level === "mandatory").length;
+    const advisory = violations.filter((v) => v.level === "advisory").length;
+    return `Policies: ${checked} checked, ${mandatory} mandatory violation${mandatory === 1 ? "" : "s"}, ${advisory} advisory`;
 }
 
 async function main(): Promise<number> {
@@ -187,30 +269,31 @@ async function main(): Promise<number> {
         process.stderr.write(`${(err as Error).message}\n`);
         return EXIT.configRejected;
     }
-    // What comes from ESC environments and cannot be seen offline: on stderr, so --json stays one document.
-    try {
-        for (const note of stackConfigNotes(ROOT, options.stack)) process.stderr.write(`note: ${note}\n`);
-    } catch {
-        // A missing stack file is reported by the plan itself.
+    if (options.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return EXIT.ok;
     }
+    // Only the document goes to stdout (`npm run plan -- --json | jq`): notes and diagnostics go to stderr.
+    const note = (text: string) => process.stderr.write(`${text}\n`);
     try {
-        if (options.mermaid) {
-            const { document } = await plan(options.stack, options.overrides);
-            process.stdout.write(`${renderMermaid(document.resources)}\n`);
-            return EXIT.ok;
-        }
+        // What comes from ESC environments and cannot be seen offline.
+        for (const text of stackConfigNotes(ROOT, options.stack)) note(`note: ${text}`);
         if (options.diffSets.length > 0) {
             const doc = await planDiff(options.stack, options.overrides, options.diffSets);
             const title = `Blast radius on stack ${doc.stack} of ${doc.diffSets.map((o) => `pulumi config set --path ${o.path} ${o.value}`).join(" + ")}:`;
-            process.stdout.write(options.json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderDiff(doc.diff, title)}\n`);
+            process.stdout.write(options.format === "json" ? `${JSON.stringify(doc, null, 2)}\n` : `${renderDiff(doc.diff, title)}\n`);
             return hasMandatoryViolation(doc.policies) ? EXIT.mandatoryViolation : EXIT.ok;
         }
         const { run, document } = await plan(options.stack, options.overrides);
-        process.stdout.write(options.json ? `${JSON.stringify(document, null, 2)}\n` : `${renderText(document)}\n`);
-        // What the program logged (pulumi.log): after the report, or on stderr so --json stays one document.
-        if (options.json) for (const d of run.diagnostics) process.stderr.write(`${d}\n`);
-        else if (run.diagnostics.length > 0) process.stdout.write(`\nDiagnostics:\n${run.diagnostics.map((d) => `  ${d}`).join("\n")}\n`);
-        return hasMandatoryViolation(document.policies) ? EXIT.mandatoryViolation : EXIT.ok;
+        const rendered: Record<PlanFormat, () => string> = {
+            text: () => renderText(document),
+            json: () => JSON.stringify(document, null, 2),
+            mermaid: () => renderMermaid(document.resources),
+        };
+        process.stdout.write(`${rendered[options.format]()}\n`);
+        // What the program logged (pulumi.log), as pulumi preview shows it below the resources.
+        for (const d of run.diagnostics) note(d);
+        return options.format !== "mermaid" && hasMandatoryViolation(document.policies) ? EXIT.mandatoryViolation : EXIT.ok;
     } catch (err) {
         if (isConfigError(err) || err instanceof StackConfigError) {
             process.stderr.write(`${err.message}\n`);

@@ -51,9 +51,9 @@ const AZURE_NATIVE = "pulumi-azure-native provider/pkg/gen (path parameters, x-m
 const TF_DATABRICKS = "terraform-provider-databricks resource schemas (ForceNew, tf:\"force_new\")";
 
 /** Securable fields of `databricks.Grants` (each ForceNew: the grant set belongs to one securable). */
-const GRANT_SECURABLES = ["catalog", "schema", "table", "volume", "model", "function", "storageCredential", "externalLocation", "metastore", "share", "foreignConnection"];
+export const GRANT_SECURABLES = ["catalog", "schema", "table", "volume", "model", "function", "storageCredential", "externalLocation", "metastore", "share", "foreignConnection"];
 /** Object fields of `databricks.Permissions` (each ForceNew: the ACL belongs to one object). */
-const PERMISSION_OBJECTS = [
+export const PERMISSION_OBJECTS = [
     "servingEndpointId",
     "sqlEndpointId",
     "jobId",

@@ -71,9 +71,46 @@ function setIn(target: unknown, segments: (string | number)[], value: unknown): 
     return container;
 }
 
+/**
+ * Reads a YAML file the way a user needs to hear about its mistakes: a syntax error names the file,
+ * the line and the column; a document that is not a mapping (or has a non-mapping `key`) is refused
+ * by name too. Never a stack trace from the YAML library.
+ */
+export function readYamlFile(file: string, mappingKeys: string[] = []): Record<string, unknown> {
+    const name = path.basename(file);
+    const text = fs.readFileSync(file, "utf8");
+    const doc = YAML.parseDocument(text);
+    const error = doc.errors[0];
+    if (error) {
+        const at = error.linePos?.[0];
+        throw new StackConfigError(`${name}${at ? `:${at.line}:${at.col}` : ""}: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
+    }
+    const value: unknown = doc.toJS() ?? {};
+    const lineOf = (node: unknown) => {
+        const range = (node as { range?: [number, number, number] } | null)?.range;
+        return range ? `:${lineAt(text, range[0])}` : "";
+    };
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        throw new StackConfigError(`${name}${lineOf(doc.contents)}: expected a mapping of keys to values, got ${Array.isArray(value) ? "a list" : JSON.stringify(value)}`);
+    }
+    for (const key of mappingKeys) {
+        const v = (value as Record<string, unknown>)[key];
+        if (v !== undefined && v !== null && (typeof v !== "object" || Array.isArray(v))) {
+            const node = (doc.get(key, true) as unknown) ?? doc.contents;
+            throw new StackConfigError(`${name}${lineOf(node)}: ${key} must be a mapping of keys to values, got ${JSON.stringify(v)}`);
+        }
+    }
+    return value as Record<string, unknown>;
+}
+
+/** The 1-based line of a character offset. */
+function lineAt(text: string, offset: number): number {
+    return text.slice(0, offset).split("\n").length;
+}
+
 /** The project's declared config: key → default (only keys that declare one). */
 export function projectDefaults(root: string): { project: string; defaults: Record<string, unknown> } {
-    const doc = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
+    const doc = readYamlFile(path.join(root, "Pulumi.yaml"), ["config"]) as {
         name: string;
         config?: Record<string, unknown>;
     };
@@ -97,7 +134,7 @@ export function stackFileValues(
 ): { project: string; values: Record<string, unknown>; environments: EnvironmentView } {
     const file = path.join(root, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new StackConfigError(`no stack file ${path.basename(file)} (stacks here: ${listStacks(root).join(", ")})`);
-    const stackDoc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
+    const stackDoc = readYamlFile(file, ["config"]) as { config?: Record<string, unknown>; environment?: unknown };
     const values: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
         values[key.includes(":") ? key : `${project}:${key}`] = value;

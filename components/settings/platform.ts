@@ -4,6 +4,7 @@
  */
 import { PlatformNames, platformNames } from "../naming";
 import { COMPUTE_SIZES, ComputeSize, SizeProfile, sizeProfile } from "../sizing";
+import { DATABRICKS_REGIONS, UNSUPPORTED_REGIONS } from "./regions";
 import { Checker, PlainObject } from "./validate";
 
 export const ENVIRONMENTS = ["development", "production"] as const;
@@ -98,7 +99,6 @@ export const PLATFORM_KEYS = [
 ] as const;
 
 const NAME_PREFIX = { pattern: /^[a-z][a-z0-9]{1,9}$/, allowed: "2-10 lower-case letters and digits, starting with a letter" };
-const LOCATION = { pattern: /^[a-z][a-z0-9]{2,30}$/, allowed: "an Azure region name such as westeurope or eastus2" };
 const TAG_VALUE = { pattern: /^[^<>%&\\?/]{0,256}$/, allowed: "at most 256 characters, none of < > % & \\ ? /" };
 const TAG_NAME = /^[^<>%&\\?/]{1,512}$/;
 const CIDR = {
@@ -146,7 +146,17 @@ export function parsePlatform(check: Checker, raw: PlainObject, location: unknow
     if (location === undefined || location === null || location === "") {
         check.fail("azure-native:location", location, "an Azure region: run `pulumi config set azure-native:location westeurope`");
     }
-    const region = check.string("azure-native:location", location, "westeurope", LOCATION);
+    const region = check.string("azure-native:location", location, "westeurope");
+    if (typeof location === "string" && location !== "" && !(DATABRICKS_REGIONS as readonly string[]).includes(location)) {
+        const why = UNSUPPORTED_REGIONS[location];
+        check.fail(
+            "azure-native:location",
+            location,
+            why
+                ? `a region this platform can run in (${why})`
+                : `an Azure region Azure Databricks runs in, spelled as Azure spells it (lower case, no spaces): ${DATABRICKS_REGIONS.join(", ")}`,
+        );
+    }
 
     const userTags = check.stringMap("tags", raw.tags, TAG_VALUE);
     for (const name of Object.keys(userTags)) {

@@ -90,6 +90,8 @@ export interface EndpointSettings {
     entities: ServedEntitySettings[];
     /** Entity name → percentage, adding up to 100, one route per entity. */
     traffic: Record<string, number>;
+    /** The config key its split comes from (`serving.traffic` or its own `…traffic`); undefined for one entity. */
+    trafficKey?: string;
     /** Roles that get CAN_QUERY on this endpoint (`serving.consumers` unless the endpoint sets its own). */
     consumers: string[];
     /** AI gateway rate limits (`serving.rateLimits` unless the endpoint sets its own; empty = unlimited). */
@@ -284,8 +286,10 @@ export function parseServing(check: Checker, raw: PlainObject, platform: Platfor
         const entityNames = entities.map((e) => e.name);
 
         let routes: Record<string, number>;
+        let trafficKey: string | undefined;
         if (endpoint.traffic !== undefined) {
-            routes = parseTraffic(check, keyPath(key, "traffic"), endpoint.traffic, {});
+            trafficKey = keyPath(key, "traffic");
+            routes = parseTraffic(check, trafficKey, endpoint.traffic, {});
             checkRoutes(check, keyPath(key, "traffic"), routes, entityNames);
         } else if (entities.length === 1) {
             routes = { [entityNames[0]]: 100 };
@@ -294,6 +298,7 @@ export function parseServing(check: Checker, raw: PlainObject, platform: Platfor
                 check.fail(keyPath(key, "traffic"), undefined, `its own traffic split: serving.traffic already drives serving.endpoints.${sharedTrafficUser}`);
             }
             sharedTrafficUser = endpointKey;
+            trafficKey = "serving.traffic";
             routes = traffic;
             checkRoutes(check, "serving.traffic", routes, entityNames);
         }
@@ -316,6 +321,7 @@ export function parseServing(check: Checker, raw: PlainObject, platform: Platfor
             enabled: check.boolean(keyPath(key, "enabled"), endpoint.enabled, true),
             entities,
             traffic: routes,
+            ...(trafficKey !== undefined ? { trafficKey } : {}),
             consumers: parseConsumers(check, keyPath(key, "consumers"), endpoint.consumers, consumers, principals),
             rateLimits: parseRateLimits(check, keyPath(key, "rateLimits"), endpoint.rateLimits, rateLimits),
             inferenceTablePrefix,
