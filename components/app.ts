@@ -62,11 +62,13 @@ export class DataApp extends pulumi.ComponentResource {
         // The app's own secret, in its own scope: READ on a scope covers every key in it, so the
         // app never gets a resource on the platform scope (that holds the pipeline's password).
         const signingKey = new random.RandomPassword("form-signing-key", { length: 48, special: false }, { parent: this, additionalSecretOutputs: ["result"] });
-        const scope = new databricks.SecretScope("secret-scope", { name: settings.secretScope }, inWorkspace);
+        // Replaced under the same scope and key: delete first (see PlatformIdentity).
+        const sameIdentity = { ...inWorkspace, deleteBeforeReplace: true };
+        const scope = new databricks.SecretScope("secret-scope", { name: settings.secretScope }, sameIdentity);
         const secret = new databricks.Secret(
             "form-signing-key",
             { scope: scope.name, key: FORM_SIGNING_KEY, stringValue: pulumi.secret(signingKey.result) },
-            inWorkspace,
+            sameIdentity,
         );
 
         // The upload: every file at <root>/<hash>/<path>, the manifest rendered for this stack.

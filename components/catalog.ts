@@ -12,8 +12,6 @@ export const CATALOG_STORAGE_PATH = "catalog";
 export interface UnityCatalogArgs {
     /** Resolved catalog settings: names, layers, landing volume, metadata table, metastore. */
     settings: CatalogSettings;
-    /** The registered models the serving endpoints use (`serving.registeredModels`): one container each in the gold schema. */
-    registeredModels: readonly string[];
     /** Resource id of the access connector (`storage.accessConnectorId`): the storage credential's identity. */
     accessConnectorId: pulumi.Input<string>;
     /** Container → `abfss://` URL (`storage.containerUrls`): every medallion layer plus the landing container. */
@@ -181,19 +179,21 @@ export class UnityCatalog extends pulumi.ComponentResource {
             data,
         );
 
+        // Models live as long as their versions matter: a model removed from lakehouse:models is only
+        // forgotten by Pulumi (retainOnDelete), never deleted with the versions training registered.
         const modelNames: Record<string, pulumi.Output<string>> = {};
-        for (const model of args.registeredModels) {
+        for (const model of s.models) {
             const registered = new databricks.RegisteredModel(
-                `model-${model}`,
+                `model-${model.name}`,
                 {
                     catalogName: catalog.name,
                     schemaName: serving.name,
-                    name: model,
-                    comment: `Served by the platform's endpoints; training registers its versions here. ${managedBy}`,
+                    name: model.name,
+                    comment: `${model.comment ? `${model.comment} ` : ""}Training registers its versions here; serving endpoints pin them. ${managedBy}`,
                 },
-                data,
+                { ...data, retainOnDelete: true },
             );
-            modelNames[model] = pulumi.interpolate`${catalog.name}.${serving.name}.${registered.name}`;
+            modelNames[model.name] = pulumi.interpolate`${catalog.name}.${serving.name}.${registered.name}`;
         }
 
         const fullNames: Record<GrantKind, (key: string) => pulumi.Output<string>> = {
@@ -212,7 +212,7 @@ export class UnityCatalog extends pulumi.ComponentResource {
         this.metadataTablePrimaryKeyDdl = this.metadataTableName.apply((full) => primaryKeyDdl(full, s.metadataTable));
         this.storageCredentialName = credential.name;
         this.externalLocationNames = externalLocationNames;
-        this.securables = platformSecurables(s, args.registeredModels).map((ref) => ({ kind: ref.kind, key: ref.key, name: fullNames[ref.kind](ref.key) }));
+        this.securables = platformSecurables(s).map((ref) => ({ kind: ref.kind, key: ref.key, name: fullNames[ref.kind](ref.key) }));
         this.registerOutputs({
             catalogName: this.catalogName,
             schemaNames: this.schemaNames,

@@ -69,10 +69,10 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
     const platform = parsePlatform(check, raw, location, context);
     const principals = parsePrincipals(check, raw);
     const catalog = parseCatalog(check, raw, platform);
-    const serving = parseServing(check, raw, platform, principals);
+    const serving = parseServing(check, raw, platform, principals, catalog.models.map((m) => m.name));
     const adopt = parseAdopt(check, raw, platform, serving);
     const pipelines = parsePipelines(check, raw, platform, principals);
-    const grants = parseGrants(check, raw, principals, catalog, serving);
+    const grants = parseGrants(check, raw, principals, catalog);
     const app = parseApp(check, raw, platform, principals, serving);
     check.done();
     return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving, pipelines, app });

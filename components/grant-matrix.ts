@@ -30,7 +30,7 @@ export interface SecurableRef<Name = string> {
 }
 
 /** Every securable the catalog component creates for these settings, parents first. */
-export function platformSecurables(catalog: CatalogSettings, registeredModels: readonly string[]): SecurableRef[] {
+export function platformSecurables(catalog: CatalogSettings): SecurableRef[] {
     const landing = catalog.schemas[LANDING_LAYER];
     const serving = catalog.schemas[SERVING_LAYER];
     return [
@@ -38,7 +38,7 @@ export function platformSecurables(catalog: CatalogSettings, registeredModels: r
         ...catalog.layers.map((layer): SecurableRef => ({ kind: "schema", key: layer, name: `${catalog.name}.${catalog.schemas[layer]}` })),
         { kind: "volume", key: catalog.landingVolume, name: `${catalog.name}.${landing}.${catalog.landingVolume}` },
         { kind: "table", key: catalog.metadataTable, name: `${catalog.name}.${landing}.${catalog.metadataTable}` },
-        ...registeredModels.map((model): SecurableRef => ({ kind: "registered_model", key: model, name: `${catalog.name}.${serving}.${model}` })),
+        ...catalog.models.map(({ name: model }): SecurableRef => ({ kind: "registered_model", key: model, name: `${catalog.name}.${serving}.${model}` })),
     ];
 }
 

@@ -7,7 +7,6 @@ import { AccessControl, roleAccessControls } from "./access";
 import { ClusterPolicySettings } from "./settings/pipelines";
 import { DeclaredPrincipal } from "./settings/principals";
 
-
 /** Permission levels per object for the two kinds of access config can give (never manage or own). */
 export const LEVELS = {
     job: { run: "CAN_MANAGE_RUN", view: "CAN_VIEW" },
@@ -59,6 +58,26 @@ export function clusterPolicyDefinition(caps: ClusterPolicySettings): string {
         autotermination_minutes: { type: "range", minValue: 10, maxValue: caps.autoTerminationMinutes, defaultValue: Math.min(30, caps.autoTerminationMinutes) },
         data_security_mode: { type: "allowlist", values: [...UC_ACCESS_MODES], defaultValue: UC_ACCESS_MODES[0] },
         spark_version: { type: "unlimited", defaultValue: "auto:latest-lts" },
+    };
+    return JSON.stringify(definition);
+}
+
+/**
+ * The policy the job's and the pipeline's classic clusters are created under. The pipeline service
+ * principal runs both and may not create clusters freely (`allowClusterCreate` is false): it gets
+ * CAN_USE on this policy instead, which lets it start exactly these clusters — job and pipeline
+ * compute only, of the stack's node type, up to its worker cap, in dedicated (single-user) mode.
+ * No `spark_version` rule: Lakeflow pipelines pick their runtime from their channel.
+ */
+export function jobComputePolicyDefinition(cluster: { nodeType: string; maxWorkers: number }): string {
+    const definition = {
+        cluster_type: { type: "allowlist", values: ["job", "dlt"] },
+        node_type_id: { type: "fixed", value: cluster.nodeType },
+        driver_node_type_id: { type: "fixed", value: cluster.nodeType },
+        num_workers: { type: "range", minValue: 0, maxValue: cluster.maxWorkers, isOptional: true },
+        "autoscale.min_workers": { type: "range", minValue: 1, maxValue: cluster.maxWorkers, isOptional: true },
+        "autoscale.max_workers": { type: "range", minValue: 1, maxValue: cluster.maxWorkers, isOptional: true },
+        data_security_mode: { type: "fixed", value: "SINGLE_USER", hidden: true },
     };
     return JSON.stringify(definition);
 }

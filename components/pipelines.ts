@@ -1,6 +1,6 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import { LEVELS, accessList, clusterPolicyDefinition, servicePrincipalAccess } from "./pipeline-access";
+import { LEVELS, accessList, clusterPolicyDefinition, jobComputePolicyDefinition, servicePrincipalAccess } from "./pipeline-access";
 import { ENVIRONMENT_KEY, JOB_CLUSTER_KEY, MODE_PARAMETER, fullRunTasks } from "./pipeline-tasks";
 import { PipelinesSettings } from "./settings/pipelines";
 import { DeclaredPrincipal } from "./settings/principals";
@@ -61,6 +61,29 @@ export class Pipelines extends pulumi.ComponentResource {
         );
         const files = uploadWorkloads(this, args.provider, folder.path, [folder]);
 
+        // Classic compute: the pipeline principal starts its clusters under this policy (CAN_USE),
+        // since it may not create clusters freely. The pipeline and the job wait for that grant.
+        let computePolicy: databricks.ClusterPolicy | undefined;
+        let computePolicyUse: databricks.Permissions | undefined;
+        if (!s.serverless) {
+            computePolicy = new databricks.ClusterPolicy(
+                "job-compute-policy",
+                {
+                    name: s.names.jobComputePolicy,
+                    description: "The clusters of the full-run job and the medallion pipeline: their node type and worker cap, dedicated access mode.",
+                    definition: jobComputePolicyDefinition(s.cluster),
+                },
+                inWorkspace,
+            );
+            computePolicyUse = new databricks.Permissions(
+                "job-compute-policy-permissions",
+                { clusterPolicyId: computePolicy.id, accessControls: [servicePrincipalAccess(sp, "CAN_USE")] },
+                inWorkspace,
+            );
+        }
+        const policyOf = computePolicy ? { policyId: computePolicy.id, applyPolicyDefaultValues: true } : {};
+        const afterPolicy = { ...inWorkspace, dependsOn: computePolicyUse ? [computePolicyUse] : [] };
+
         const pipeline = new databricks.Pipeline(
             "medallion",
             {
@@ -88,6 +111,7 @@ export class Pipelines extends pulumi.ComponentResource {
                           clusters: [
                               {
                                   label: "default",
+                                  ...policyOf,
                                   nodeTypeId: s.cluster.nodeType,
                                   autoscale: { minWorkers: s.cluster.minWorkers, maxWorkers: s.cluster.maxWorkers, mode: "ENHANCED" },
                               },
@@ -97,7 +121,7 @@ export class Pipelines extends pulumi.ComponentResource {
                     ? { notifications: [{ emailRecipients: s.notifications.onFailure, alerts: PIPELINE_ALERTS }] }
                     : {}),
             },
-            inWorkspace,
+            afterPolicy,
         );
 
         const job = new databricks.Job(
@@ -124,6 +148,7 @@ export class Pipelines extends pulumi.ComponentResource {
                               {
                                   jobClusterKey: JOB_CLUSTER_KEY,
                                   newCluster: {
+                                      ...policyOf,
                                       sparkVersion: JOB_RUNTIME,
                                       nodeTypeId: s.cluster.nodeType,
                                       autoscale: { minWorkers: s.cluster.minWorkers, maxWorkers: s.cluster.maxWorkers },
@@ -144,7 +169,7 @@ export class Pipelines extends pulumi.ComponentResource {
                 ...(s.notifications.onFailure.length > 0 ? { emailNotifications: { onFailures: s.notifications.onFailure } } : {}),
                 notificationSettings: { noAlertForSkippedRuns: true, noAlertForCanceledRuns: true },
             },
-            inWorkspace,
+            afterPolicy,
         );
 
         const policy = new databricks.ClusterPolicy(

@@ -66,7 +66,6 @@ export function buildPlatform(config: LakehouseConfig) {
         "catalog",
         {
             settings: config.catalog,
-            registeredModels: config.serving.registeredModels,
             accessConnectorId: storage.accessConnectorId,
             containerUrls: storage.containerUrls,
             landingContainer: LANDING_CONTAINER,

@@ -146,13 +146,13 @@ export class LakehouseStorage extends pulumi.ComponentResource {
             { ...data, ...adoptOptions(adoptedAccount?.id) },
         );
 
+        // No blob versioning: Azure refuses it on hierarchical-namespace accounts (and so does the config).
         new storage.BlobServiceProperties(
             "blob-service",
             {
                 accountName: account.name,
                 resourceGroupName: group.name,
                 blobServicesName: "default",
-                isVersioningEnabled: args.settings.versioning,
                 deleteRetentionPolicy: { enabled: true, days: args.settings.softDeleteDays },
                 containerDeleteRetentionPolicy: { enabled: true, days: args.settings.softDeleteDays },
             },

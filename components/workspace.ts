@@ -52,6 +52,9 @@ export class DatabricksWorkspace extends pulumi.ComponentResource {
                 resourceGroupName: args.resourceGroupName,
                 location: args.location,
                 sku: { name: "premium" },
+                // Required on create and fixed for life: Hybrid keeps classic compute (VNet injection,
+                // job clusters) beside serverless; Serverless-only workspaces have neither.
+                computeMode: "Hybrid",
                 managedResourceGroupId:
                     args.adopt?.managedResourceGroupId ?? pulumi.interpolate`/subscriptions/${subscriptionId(this)}/resourceGroups/${args.managedResourceGroupName}`,
                 publicNetworkAccess: args.network.workspacePublicNetworkAccess,

@@ -2,7 +2,8 @@
 import { expect } from "chai";
 import { DiffableResource, diffPlans, fieldChanges, renderDiff } from "../tools/diff";
 import { REPLACEMENT_FACTS, changeEffects, factsFor, valuesAt } from "../tools/replacement";
-import { planOf } from "./helpers";
+import { IDENTITY_FIELDS, SAME_IDENTITY_EXEMPT, identityKeepingTriggers } from "../tools/identity";
+import { planOf, planTrained } from "./helpers";
 
 const res = (type: string, name: string, inputs: Record<string, unknown>, extra: Partial<DiffableResource> = {}): DiffableResource => ({
     urn: `urn:pulumi:dev::lakehouse::${type}::${name}`,
@@ -163,5 +164,67 @@ describe("diff: grant lists and ACLs are compared by principal, not by position"
     it("counts the grants of created and deleted grant resources too", () => {
         const diff = diffPlans([], [schemaGrants([readers])]);
         expect(diff.access).to.deep.equal([{ principal: "bi-readers", on: "schema cat.s_gold", added: ["SELECT", "USE_SCHEMA"], removed: [] }]);
+    });
+});
+
+describe("diff: replacements that would lose something are reported, as pulumi up would meet them", () => {
+    const SECRET = "databricks:index/secret:Secret";
+    const secret = (value: string, deleteBeforeReplace: boolean) =>
+        res(SECRET, "client-secret-value", { scope: "platform", key: "pipeline-client-secret", stringValue: value }, { replacement: { deleteBeforeReplace } });
+
+    it("flags a replacement under the same scope and key without deleteBeforeReplace (the delete would remove the new value)", () => {
+        const diff = diffPlans([secret("old", false)], [secret("new", false)]);
+        expect(diff.changed[0].action).to.equal("replace");
+        expect(diff.changed[0].hazard).to.contain("same identity (scope, key)");
+        expect(diff.summary.hazards).to.equal(1);
+        expect(renderDiff(diff, "t")).to.contain("HAZARD: replaced under the same identity");
+    });
+
+    it("accepts the same replacement with deleteBeforeReplace, and a replacement that changes the identity", () => {
+        expect(diffPlans([secret("old", true)], [secret("new", true)]).summary.hazards).to.equal(0);
+        const renamed = res(SECRET, "client-secret-value", { scope: "platform", key: "other-key", stringValue: "old" });
+        expect(diffPlans([secret("old", false)], [renamed]).summary.hazards).to.equal(0);
+    });
+
+    it("counts a protected resource that would be replaced or deleted as refused, as pulumi up refuses it", () => {
+        const schema = (storageRoot: string, protect: boolean) => res("databricks:index/schema:Schema", "schema-gold", { catalogName: "c", name: "s_gold", storageRoot }, { protect });
+        const replaced = diffPlans([schema("abfss://a/", true)], [schema("abfss://b/", true)]);
+        expect(replaced.changed[0].refused).to.contain("protected");
+        expect(replaced.summary.rejected).to.equal(1);
+        const deleted = diffPlans([schema("abfss://a/", true)], []);
+        expect(deleted.deleted[0].refused).to.contain("refuses to delete");
+        expect(deleted.summary.rejected).to.equal(1);
+        expect(renderDiff(deleted, "t")).to.contain("REFUSED: protected");
+    });
+
+    it("says a resource removed with retainOnDelete is only forgotten", () => {
+        const model = res("databricks:index/registeredModel:RegisteredModel", "model-m", { catalogName: "c", schemaName: "s_gold", name: "m" }, { retainOnDelete: true });
+        const diff = diffPlans([model], []);
+        expect(diff.deleted[0]).to.include({ retained: true });
+        expect(renderDiff(diff, "t")).to.contain("forgotten by Pulumi, kept in the cloud (retainOnDelete)");
+    });
+});
+
+describe("guard: every resource a replacement would rewrite in place is deleted first (or says why not)", () => {
+    it("holds for every resource of dev and prod, with and without the app", async () => {
+        const offenders: string[] = [];
+        // One after the other: the mock runtime runs one program at a time.
+        for (const scenario of [() => planOf("dev"), () => planOf("prod"), () => planTrained("dev"), () => planTrained("prod")]) {
+            const { run } = await scenario();
+            for (const r of run.resources) {
+                const triggers = identityKeepingTriggers(r.type);
+                if (triggers.length === 0 || r.replacement?.deleteBeforeReplace || SAME_IDENTITY_EXEMPT[r.type]) continue;
+                offenders.push(`${r.urn} (replaced by ${triggers.join(", ")} under the same ${IDENTITY_FIELDS[r.type].join(", ")})`);
+            }
+        }
+        expect([...new Set(offenders)], "set deleteBeforeReplace on these, or add the type to SAME_IDENTITY_EXEMPT with the reason").to.deep.equal([]);
+    });
+
+    it("gives every identity type a replacement fact table entry, and every exemption a reason", () => {
+        for (const type of Object.keys(IDENTITY_FIELDS)) expect(factsFor(type), type).to.not.equal(undefined);
+        for (const [type, why] of Object.entries(SAME_IDENTITY_EXEMPT)) {
+            expect(identityKeepingTriggers(type), `${type} is exempt but has no identity-keeping trigger`).to.not.deep.equal([]);
+            expect(why.length, type).to.be.above(30);
+        }
     });
 });

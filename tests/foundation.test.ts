@@ -57,9 +57,9 @@ describe("foundation: storage security settings", () => {
         ]);
     });
 
-    it("keeps soft delete and versioning on, for the configured number of days", async () => {
+    it("keeps soft delete on, for the configured number of days, and never asks for versioning (refused on ADLS Gen2)", async () => {
         const dev = (await planOf("dev")).ofType(T.blobService)[0].inputs as any;
-        expect(dev.isVersioningEnabled).to.equal(true);
+        expect(dev).to.not.have.property("isVersioningEnabled");
         expect(dev.deleteRetentionPolicy).to.deep.equal({ enabled: true, days: 7 });
         expect(dev.containerDeleteRetentionPolicy).to.deep.equal({ enabled: true, days: 7 });
         const prod = (await planOf("prod")).ofType(T.blobService)[0].inputs as any;
@@ -74,6 +74,14 @@ describe("foundation: storage security settings", () => {
 });
 
 describe("foundation: workspace", () => {
+    it("sets computeMode, which Azure requires on create and never lets change, to Hybrid (classic and serverless)", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const ws = (await planOf(stack)).ofType(T.workspace)[0].inputs as any;
+            expect(ws.computeMode, stack).to.equal("Hybrid");
+            expect(ws.managedResourceGroupId, `${stack}: Hybrid workspaces need their managed resource group`).to.match(/\/resourceGroups\/rg-lakehouse-/);
+        }
+    });
+
     it("is Premium, with secure cluster connectivity and public access from config", async () => {
         const ws = (await planOf("dev")).ofType(T.workspace)[0].inputs as any;
         expect(ws.sku).to.deep.equal({ name: "premium" });
@@ -216,11 +224,11 @@ describe("foundation: what names the pipeline principal waits for it in the work
     });
 });
 
-describe("foundation: blob versioning can be switched off where Azure refuses it on ADLS Gen2", () => {
-    it("keeps versioning on by default and off when storage.versioning is false, changing nothing else", async () => {
-        const on = (await planOf("dev")).ofType("azure-native:storage:BlobServiceProperties")[0].inputs as any;
-        const off = (await planOf("dev", "storage.versioning=false")).ofType("azure-native:storage:BlobServiceProperties")[0].inputs as any;
-        expect(on.isVersioningEnabled).to.equal(true);
-        expect(off).to.deep.equal({ ...on, isVersioningEnabled: false });
+describe("foundation: blob versioning, which Azure refuses on ADLS Gen2, is refused by the config first", () => {
+    it("rejects storage.versioning with the reason, before any resource is registered", async () => {
+        const err = await rejectedConfig("dev", "storage.versioning=true");
+        expect(err.keys).to.deep.equal(["lakehouse:storage.versioning"]);
+        expect(err.message).to.contain("Azure refuses blob versioning on hierarchical-namespace (ADLS Gen2) accounts");
     });
 });
+

@@ -11,8 +11,8 @@ const context = { project: "lakehouse", stack: "dev", now: new Date("2026-11-22T
 const config = resolveConfig({ catalog: "kmflow", schema: "evidence" }, "westeurope", context);
 
 describe("grant matrix: securables and rendering", () => {
-    it("lists the catalog, one schema per layer, the volume, the table and the served models, parents first", () => {
-        const refs = platformSecurables(config.catalog, ["pneumonia_poc_classifier"]);
+    it("lists the catalog, one schema per layer, the volume, the table and the declared models, parents first", () => {
+        const refs = platformSecurables(resolveConfig({ catalog: "kmflow", schema: "evidence", models: { pneumonia_poc_classifier: {} }, serving: { endpoints: { feedback: null, classifier: { entities: { challenger: null } } } } }, "westeurope", context).catalog);
         expect(refs.map((r) => `${r.kind} ${r.name}`)).to.deep.equal([
             "catalog kmflow",
             "schema kmflow.evidence_bronze",
@@ -31,7 +31,7 @@ describe("grant matrix: securables and rendering", () => {
     });
 
     it("renders exactly the roles that hold something on each securable", () => {
-        const rendered = renderGrants(config.grants, platformSecurables(config.catalog, []));
+        const rendered = renderGrants(config.grants, platformSecurables(config.catalog));
         const byName = Object.fromEntries(rendered.map((r) => [r.securable.name, r.grants]));
         expect(byName["kmflow"]).to.deep.equal([
             { role: "app", privileges: ["USE_CATALOG"] },

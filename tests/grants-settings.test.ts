@@ -127,10 +127,10 @@ describe("grants settings: bad matrices are rejected with the key named", () => 
             says: /volume declared in lakehouse:landingVolume \(raw_files\)/,
         },
         {
-            title: "a model serving does not use",
+            title: "a model lakehouse:models does not declare",
             raw: { grants: { app: { models: { churn: ["EXECUTE"] } } } },
             key: "lakehouse:grants.app.models.churn",
-            says: /registered model declared in lakehouse:serving/,
+            says: /registered model declared in lakehouse:models/,
         },
         {
             title: "a typo in a securable family",

@@ -55,9 +55,10 @@ const permissionsOf = (s: Scenario, name: string) => inputsOf(s.named(T.permissi
 const appId = (s: Scenario) => s.run.outputs.pipelineApplicationId as string;
 
 describe("pipelines: the resources of a stack", () => {
-    it("registers a warehouse, a pipeline, a job, a cluster policy and the workload uploads, under their components", async () => {
+    it("registers a warehouse, a pipeline, a job, the cluster policies and the workload uploads, under their components", async () => {
         const s = await planTrained("dev");
-        for (const type of [T.warehouse, T.pipeline, T.job, T.policy, T.directory]) one(s, type);
+        for (const type of [T.warehouse, T.pipeline, T.job, T.directory]) one(s, type);
+        expect(s.ofType(T.policy).map((p) => p.name).sort()).to.deep.equal(["interactive-policy", "job-compute-policy"]);
         expect(s.ofType(T.file).filter((r) => r.urn.includes("Pipelines")).map((r) => r.name).sort()).to.deep.equal(
             ["workload-gold-views", "workload-pipeline-source", "workload-prepare-landing", "workload-stream-updates", "workload-validate-gold"],
         );
@@ -206,7 +207,8 @@ describe("pipelines: development and production", () => {
 });
 
 describe("pipelines: sizes follow computeSize", () => {
-    const SIZE_FIELDS = ["clusterSize", "minNumClusters", "maxNumClusters", "nodeTypeId", "driverNodeTypeId", "minWorkers", "maxWorkers", "numWorkers", "workloadSize", "computeSize"];
+    // `definition`: the job-compute policy pins the node type and caps the workers of the profile.
+    const SIZE_FIELDS = ["clusterSize", "minNumClusters", "maxNumClusters", "nodeTypeId", "driverNodeTypeId", "minWorkers", "maxWorkers", "numWorkers", "workloadSize", "computeSize", "definition"];
     const leaves = (v: unknown, at: string, out: Map<string, string>) => {
         if (v !== null && typeof v === "object") for (const [k, x] of Object.entries(v)) leaves(x, Array.isArray(v) ? `${at}[${k}]` : `${at}.${k}`, out);
         else out.set(at, JSON.stringify(v));
@@ -307,11 +309,12 @@ describe("pipelines: permissions from config roles", () => {
     it("without roles: nobody but admins may use the cluster policy or read the code (no empty ACLs)", async () => {
         const s = await planTrained("dev");
         const names = s.ofType(T.permissions).filter((r) => COMPONENTS.some((c) => r.urn.includes(c))).map((r) => r.name).sort();
-        expect(names).to.deep.equal(["job-permissions", "pipeline-permissions", "warehouse-permissions"]);
+        // The job-compute policy's ACL names the pipeline principal only (see "classic compute" below).
+        expect(names).to.deep.equal(["job-compute-policy-permissions", "job-permissions", "pipeline-permissions", "warehouse-permissions"]);
     });
 
     it("caps hand-started clusters with the configured policy", async () => {
-        const definition = JSON.parse(one(await custom(), T.policy).definition);
+        const definition = JSON.parse(inputsOf((await custom()).named(T.policy, "interactive-policy")).definition);
         expect(definition["autoscale.max_workers"].maxValue).to.equal(3);
         expect(definition.node_type_id.values).to.deep.equal(["Standard_D4ds_v5", "Standard_D8ds_v5", "Standard_D16ds_v5"]);
     });
@@ -336,5 +339,33 @@ describe("pipelines: bad input is rejected before any resource", () => {
             "lakehouse:pipelines.nodeType",
             "lakehouse:pipelines.permissions.run[0]",
         ]);
+    });
+});
+
+describe("pipelines: classic compute starts as the pipeline principal, which may not create clusters freely", () => {
+    it("gives the pipeline principal CAN_USE on a job-compute policy, and nothing on the interactive one", async () => {
+        const s = await planTrained("dev");
+        expect(inputsOf(s.named("databricks:index/servicePrincipal:ServicePrincipal", "databricks-service-principal")).allowClusterCreate).to.equal(false);
+        expect(permissionsOf(s, "job-compute-policy-permissions")).to.deep.equal([{ servicePrincipalName: appId(s), permissionLevel: "CAN_USE" }]);
+        const policy = JSON.parse(inputsOf(s.named(T.policy, "job-compute-policy")).definition);
+        expect(policy.cluster_type).to.deep.equal({ type: "allowlist", values: ["job", "dlt"] });
+        expect(policy.node_type_id).to.deep.equal({ type: "fixed", value: "Standard_D4ds_v5" });
+        expect(policy["autoscale.max_workers"].maxValue).to.equal(2);
+    });
+
+    it("creates the pipeline's and the job's clusters under that policy, after the grant exists", async () => {
+        const s = await planTrained("dev");
+        const policyId = "job-compute-policy-id";
+        const pipeline = s.named(T.pipeline, "medallion");
+        const job = s.named(T.job, "full-run");
+        expect(inputsOf(pipeline).clusters[0]).to.include({ policyId, applyPolicyDefaultValues: true });
+        expect(inputsOf(job).jobClusters[0].newCluster).to.include({ policyId, applyPolicyDefaultValues: true });
+        const grant = s.named(T.permissions, "job-compute-policy-permissions").urn;
+        for (const r of [pipeline, job]) expect(r.dependencies, r.name).to.include(grant);
+    });
+
+    it("needs no policy on serverless compute", async () => {
+        const s = await custom();
+        expect(s.ofType(T.policy).map((p) => p.name)).to.deep.equal(["interactive-policy"]);
     });
 });

@@ -197,6 +197,8 @@ describe("the dev stack's effective access, as the pack computes it", () => {
             sqlWarehouse: ["CAN_USE"],
             job: ["IS_OWNER"],
             pipeline: ["IS_OWNER"],
+            // Its job and pipeline clusters start under the job-compute policy (it may not create clusters otherwise).
+            clusterPolicy: ["CAN_USE"],
         });
         const analysts = effective.filter((e) => e.subject.principal === ANALYSTS && e.kind === "schema");
         expect([...new Set(analysts.map((e) => `${e.scope} ${e.privilege}`))].sort()).to.deep.equal([

@@ -258,10 +258,16 @@ export const CASES: Record<string, PolicyCases> = {
         violating: [
             { title: "no auto-termination rule", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ cluster_type: { type: "fixed", value: "all-purpose" } }) })], says: /not constrained/ },
             { title: "a range that allows 0 (never)", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ autotermination_minutes: { type: "range", minValue: 0, maxValue: 60 } }) })], says: /range/ },
+            {
+                title: "cluster types that include all-purpose clusters",
+                resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ cluster_type: { type: "allowlist", values: ["job", "all-purpose"] } }) })],
+                says: /not constrained/,
+            },
         ],
         compliant: [
             { title: "a range of 10-60 minutes", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ autotermination_minutes: { type: "range", minValue: 10, maxValue: 60, defaultValue: 30 } }) })] },
             { title: "a job-cluster policy", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ cluster_type: { type: "fixed", value: "job" } }) })] },
+            { title: "a job and pipeline cluster policy", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ cluster_type: { type: "allowlist", values: ["job", "dlt"] } }) })] },
         ],
     },
     "warehouse-auto-stop": {

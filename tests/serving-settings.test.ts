@@ -7,6 +7,8 @@ import { parsePlatform } from "../components/settings/platform";
 import { parsePrincipals } from "../components/settings/principals";
 import { SERVING_DEFAULTS, ServingSettings, parseServing, withDefaults } from "../components/settings/serving";
 import { Checker, ConfigError, PlainObject } from "../components/settings/validate";
+import { resolveConfig } from "../components/config";
+import { configRejection } from "./helpers";
 
 const context = { project: "lakehouse", stack: "dev", now: new Date("2026-11-22T10:00:00Z") };
 const principalsRaw = { principals: { analysts: { group: "Data Analysts" }, scorer: { servicePrincipal: "0f8fad5b-d9cb-469f-a165-70867728950e" } } };
@@ -68,7 +70,6 @@ describe("serving settings: defaults and merging", () => {
         expect(s.endpoints.map((e) => e.key)).to.deep.equal(["classifier"]);
         expect(endpoint(s, "classifier").entities.map((e) => e.name)).to.deep.equal(["champion"]);
         expect(endpoint(s, "classifier").traffic).to.deep.equal({ champion: 100 });
-        expect(s.registeredModels).to.deep.equal(["pneumonia_poc_classifier"]);
     });
 
     it("merges field by field and passes non-objects through to be rejected", () => {
@@ -144,4 +145,23 @@ describe("serving settings: bad values are rejected with the key named", () => {
             expect(err.message).to.match(c.says);
         });
     }
+});
+
+describe("serving: registered models have a lifecycle of their own (lakehouse:models)", () => {
+    const context = { project: "lakehouse", stack: "dev", now: new Date("2026-11-22T10:00:00Z") };
+
+    it("refuses an entity whose model lakehouse:models does not declare, naming where to add it", () => {
+        const err = configRejection(
+            () => resolveConfig({ serving: { endpoints: { classifier: { entities: { challenger: { model: "churn_model", version: 1 } } } } } }, "westeurope", context),
+            "undeclared model",
+        );
+        expect(err.keys).to.deep.equal(["lakehouse:serving.endpoints.classifier.entities.challenger.model"]);
+        expect(err.message).to.contain("a model declared in lakehouse:models");
+    });
+
+    it("keeps every declared model when serving stops using it (promotion or removal of an entity changes no model)", () => {
+        const before = resolveConfig({}, "westeurope", context);
+        const after = resolveConfig({ serving: { endpoints: { feedback: null, classifier: { entities: { challenger: null } } } } }, "westeurope", context);
+        expect(after.catalog.models).to.deep.equal(before.catalog.models);
+    });
 });

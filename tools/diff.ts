@@ -12,6 +12,7 @@
  * Limits: secrets render as "[secret]" in both plans, so a change inside a secret is not seen;
  * resources whose type `replacement.ts` does not model are reported as such, never as safe.
  */
+import { IDENTITY_FIELDS, identityOf } from "./identity";
 import { ChangeEffect, GRANT_SECURABLES, PERMISSION_OBJECTS, changeEffects, factsFor, sameValue } from "./replacement";
 
 /** The parts of a planned resource the diff reads (a `PlanDocument` resource fits). */
@@ -22,6 +23,10 @@ export interface DiffableResource {
     provider: string;
     inputs: Record<string, unknown>;
     protect: boolean;
+    /** Replacement options (`deleteBeforeReplace`); absent means Pulumi's default, create-before-delete. */
+    replacement?: { deleteBeforeReplace: boolean };
+    /** Deleting it only forgets it: the cloud object stays. */
+    retainOnDelete?: boolean;
 }
 
 /** One changed input leaf, e.g. `config.trafficConfig.routes[1].trafficPercentage: 10 → 50`. */
@@ -44,6 +49,24 @@ export interface ResourceChange {
     protect?: { before: boolean; after: boolean };
     /** False when `replacement.ts` has no facts for the type: replacement unknown. */
     modelled: boolean;
+    /** Why `pulumi up` would refuse this change: a protected resource that would be replaced. */
+    refused?: string;
+    /**
+     * A replacement that keeps the object's identity (same name, key or path) without
+     * `deleteBeforeReplace`: create-before-delete overwrites the object and the delete then removes it.
+     */
+    hazard?: string;
+}
+
+/** A resource the change removes from the program. */
+export interface DeletedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** Why `pulumi up` would refuse to delete it (protected). */
+    refused?: string;
+    /** True when only Pulumi forgets it (`retainOnDelete`): the cloud object and its content stay. */
+    retained?: boolean;
 }
 
 /** One principal's access to one securable, before → after (a grant list or an ACL). */
@@ -66,13 +89,17 @@ export interface DormantChange {
 export interface PlanDiff {
     changed: ResourceChange[];
     created: { urn: string; type: string; name: string }[];
-    deleted: { urn: string; type: string; name: string }[];
+    deleted: DeletedResource[];
     unchanged: number;
     /** Grant and ACL changes per principal and securable, over changed, created and deleted resources. */
     access: AccessChange[];
     /** Diff-set paths that have no effect while something else is switched off. */
     dormant?: DormantChange[];
-    summary: { changed: number; replaced: number; rejected: number; created: number; deleted: number; unmodelled: number };
+    /**
+     * `rejected`: changes `pulumi up` would not carry out — an in-place change the API refuses, or a
+     * protected resource the change would replace or delete. `hazards`: same-identity replacements.
+     */
+    summary: { changed: number; replaced: number; rejected: number; hazards: number; created: number; deleted: number; unmodelled: number };
 }
 
 const GRANTS = "databricks:index/grants:Grants";
@@ -194,6 +221,12 @@ export function diffPlans(before: readonly DiffableResource[], after: readonly D
         const effects = changeEffects(r.type, prev.inputs, r.inputs).map((f) => ({ path: f.path, effect: f.effect, why: f.why }));
         if (providerMoved) effects.push({ path: "(provider)", effect: "replace", why: `provider ${prev.provider || "(default)"} → ${r.provider || "(default)"}` });
         const replaced = effects.some((e) => e.effect === "replace");
+        const refused = replaced && prev.protect ? "protected: pulumi up refuses to replace it (pulumi state unprotect first, if the data may go)" : undefined;
+        const identity = identityOf(r.type, r.inputs);
+        const hazard =
+            replaced && !r.replacement?.deleteBeforeReplace && identity !== undefined && identity === identityOf(prev.type, prev.inputs)
+                ? `replaced under the same identity (${IDENTITY_FIELDS[r.type].join(", ")}) without deleteBeforeReplace: the replacement is written over the old object, then deleting the old one removes it`
+                : undefined;
         changed.push({
             urn: r.urn,
             type: r.type,
@@ -203,11 +236,19 @@ export function diffPlans(before: readonly DiffableResource[], after: readonly D
             effects,
             ...(protect ? { protect } : {}),
             modelled: factsFor(r.type) !== undefined,
+            ...(refused ? { refused } : {}),
+            ...(hazard ? { hazard } : {}),
         });
     }
     const brief = (r: DiffableResource) => ({ urn: r.urn, type: r.type, name: r.name });
     const created = after.filter((r) => !old.has(r.urn)).map(brief);
-    const deleted = before.filter((r) => !now.has(r.urn)).map(brief);
+    const deleted: DeletedResource[] = before
+        .filter((r) => !now.has(r.urn))
+        .map((r) => ({
+            ...brief(r),
+            ...(r.protect ? { refused: "protected: pulumi up refuses to delete it" } : {}),
+            ...(r.retainOnDelete ? { retained: true } : {}),
+        }));
     const inputChanges = changed.filter((c) => c.fields.length > 0 || c.action === "replace");
     const access = [
         ...after.flatMap((r) => accessChanges(r.type, old.get(r.urn)?.inputs, r.inputs)),
@@ -222,7 +263,8 @@ export function diffPlans(before: readonly DiffableResource[], after: readonly D
         summary: {
             changed: inputChanges.length,
             replaced: changed.filter((c) => c.action === "replace").length,
-            rejected: changed.filter((c) => c.effects.some((e) => e.effect === "rejected")).length,
+            rejected: changed.filter((c) => c.refused || c.effects.some((e) => e.effect === "rejected")).length + deleted.filter((d) => d.refused).length,
+            hazards: changed.filter((c) => c.hazard).length,
             created: created.length,
             deleted: deleted.length,
             unmodelled: inputChanges.filter((c) => !c.modelled).length,
@@ -248,7 +290,8 @@ export function renderDiff(diff: PlanDiff, title: string): string {
     const lines = [
         title,
         `  ${s.changed} resource${s.changed === 1 ? "" : "s"} with changed inputs, ${s.replaced} replaced, ${s.created} created, ${s.deleted} deleted` +
-            (s.rejected ? `, ${s.rejected} with changes the provider refuses` : "") +
+            (s.rejected ? `, ${s.rejected} refused (pulumi up would stop)` : "") +
+            (s.hazards ? `, ${s.hazards} HAZARD${s.hazards === 1 ? "" : "S"} (same-identity replacement)` : "") +
             (s.unmodelled ? `, ${s.unmodelled} of a type whose replacement rules are not modelled` : "") +
             ` (${diff.unchanged} unchanged)`,
         "",
@@ -264,9 +307,14 @@ export function renderDiff(diff: PlanDiff, title: string): string {
         for (const f of c.fields) lines.push(`        ${f.path}: ${show(f.before)} → ${show(f.after)}`);
         if (c.protect) lines.push(`        protect: ${c.protect.before} → ${c.protect.after}`);
         for (const e of c.effects) lines.push(`        ${e.effect === "replace" ? "replaces" : "refused"}: ${e.path} — ${e.why}`);
+        if (c.refused) lines.push(`        REFUSED: ${c.refused}`);
+        if (c.hazard) lines.push(`        HAZARD: ${c.hazard}`);
     }
     for (const r of diff.created) lines.push(`  + ${r.type}  ${r.name}  (create)`);
-    for (const r of diff.deleted) lines.push(`  - ${r.type}  ${r.name}  (delete)`);
+    for (const r of diff.deleted) {
+        const how = r.refused ? `REFUSED: ${r.refused}` : r.retained ? "forgotten by Pulumi, kept in the cloud (retainOnDelete)" : "delete";
+        lines.push(`  - ${r.type}  ${r.name}  (${how})`);
+    }
     if (diff.access.length > 0) {
         lines.push("", "  Access, by principal:");
         for (const c of diff.access) lines.push(`    ${renderAccessChange(c)}`);

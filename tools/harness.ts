@@ -44,6 +44,10 @@ export interface PlannedResource {
     secretInputs: string[];
     /** Replacement options the engine would apply: `replacementTrigger` (rendered), `deleteBeforeReplace`, `replaceOnChanges`. */
     replacement?: { trigger?: unknown; deleteBeforeReplace: boolean; onChanges: string[] };
+    /** `retainOnDelete`: deleting it (from the program, or by a replacement) only forgets it; the cloud object stays. */
+    retainOnDelete?: boolean;
+    /** `ignoreChanges`: input paths the engine never diffs (fields the service does not echo). */
+    ignoreChanges?: string[];
 }
 
 export interface ProgramRun {
@@ -251,6 +255,8 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                         deleteBeforeReplace: req.getDeletebeforereplace() === true,
                         onChanges: req.getReplaceonchangesList() ?? [],
                     },
+                    retainOnDelete: req.getRetainondelete() === true,
+                    ignoreChanges: req.getIgnorechangesList() ?? [],
                 };
                 options.onRegister?.(urn);
                 if (seen.has(urn)) duplicates.push(urn);

@@ -194,7 +194,7 @@ export async function planDiff(stack: string, overrides: ConfigOverride[], diffS
     const before = await plan(stack, overrides);
     const after = await plan(stack, [...overrides, ...diffSets]);
     const dormant = dormantSettings(resolvedConfig(after.run));
-    const diff = diffPlans(before.document.resources, after.document.resources);
+    const diff = diffPlans(before.run.resources, after.run.resources);
     diff.dormant = diffSets.flatMap(({ path }) => {
         const found = dormantFor(path, dormant);
         return found ? [{ path, reason: found.reason }] : [];

@@ -16,9 +16,14 @@ export const CATALOG_DEFAULTS = {
     landingVolume: "raw_files",
     metadataTable: "evidence_metadata",
     metastoreId: "",
+    models: {
+        pneumonia_poc_classifier: { comment: "The champion classifier (Keras)." },
+        pneumonia_poc_classifier_pytorch: { comment: "The challenger classifier (PyTorch)." },
+        feedback_processor: { comment: "Processes feedback on the classifier's answers." },
+    } as Record<string, { comment?: string }>,
 };
 
-export const CATALOG_KEYS = ["catalog", "schema", "layers", "landingVolume", "metadataTable", "metastoreId"] as const;
+export const CATALOG_KEYS = ["catalog", "schema", "layers", "landingVolume", "metadataTable", "metastoreId", "models"] as const;
 
 /**
  * Unity Catalog identifiers as this program accepts them: lower case (UC stores names lower-cased,
@@ -64,6 +69,19 @@ export interface CatalogSettings {
     storageCredentialName: string;
     /** Prefix of the external location names: `<prefix>_<container>` (unique in the metastore). */
     externalLocationPrefix: string;
+    /**
+     * `lakehouse:models`: the registered models of the gold schema, sorted by name. Their own
+     * lifecycle: serving refers to them but never creates or deletes them, and a model removed from
+     * this list is left in Unity Catalog with its versions (only Pulumi stops managing it).
+     */
+    models: RegisteredModelSettings[];
+}
+
+export interface RegisteredModelSettings {
+    /** Model name in the gold schema (`<catalog>.<schema>_gold.<name>`). */
+    name: string;
+    /** What the model is, shown in Catalog Explorer. */
+    comment?: string;
 }
 
 /** `<schema>_<layer>`, the KMFlow convention. */
@@ -87,6 +105,16 @@ export function parseCatalog(check: Checker, raw: PlainObject, platform: Pick<Pl
     const landingVolume = check.string("landingVolume", raw.landingVolume, d.landingVolume, UC_IDENTIFIER);
     const metadataTable = check.string("metadataTable", raw.metadataTable, d.metadataTable, UC_IDENTIFIER);
     const metastoreId = check.string("metastoreId", raw.metastoreId, d.metastoreId, METASTORE_ID);
+    const modelsRaw = raw.models === undefined || raw.models === null ? d.models : check.object("models", raw.models);
+    const models: RegisteredModelSettings[] = Object.entries(modelsRaw)
+        .map(([modelName, value]) => {
+            const key = `models.${modelName}`;
+            if (!UC_IDENTIFIER.pattern.test(modelName)) check.fail(key, modelName, `a model name that is ${UC_IDENTIFIER.allowed.replace(/^a Unity Catalog name: /, "")}`);
+            const model = check.object(key, value ?? {}, ["comment"]);
+            const comment = check.string(`${key}.comment`, model.comment, "");
+            return { name: modelName, ...(comment ? { comment } : {}) };
+        })
+        .sort((a, b) => (a.name < b.name ? -1 : 1));
     const landingSchema = layerSchemaName(schemaBase, LANDING_LAYER);
     const objectPrefix = snake(`${platform.namePrefix}_${platform.stack}`);
     return {
@@ -101,5 +129,6 @@ export function parseCatalog(check: Checker, raw: PlainObject, platform: Pick<Pl
         ...(metastoreId ? { metastoreId } : {}),
         storageCredentialName: `${objectPrefix}_lake`,
         externalLocationPrefix: objectPrefix,
+        models,
     };
 }

@@ -7,7 +7,6 @@
 import { ALL_PRIVILEGE_NAMES, PRIVILEGES, Securable } from "../../policies/privileges";
 import { CatalogSettings } from "./catalog";
 import { DeclaredPrincipal, checkRole } from "./principals";
-import { ServingSettings } from "./serving";
 import { Checker, PlainObject, isPlainObject, keyPath } from "./validate";
 
 /**
@@ -141,7 +140,6 @@ export function parseGrants(
     raw: PlainObject,
     principals: Record<string, DeclaredPrincipal>,
     catalog: CatalogSettings,
-    serving: Pick<ServingSettings, "registeredModels">,
 ): GrantMatrix {
     const value = raw.grants === undefined || raw.grants === null ? GRANTS_DEFAULTS : raw.grants;
     const obj = check.object("grants", value);
@@ -156,7 +154,7 @@ export function parseGrants(
             schemas: parseFamily(check, keyPath(key, "schemas"), entry.schemas, "schema", catalog.layers, { noun: "layer", source: "lakehouse:layers" }),
             volumes: parseFamily(check, keyPath(key, "volumes"), entry.volumes, "volume", [catalog.landingVolume], { noun: "volume", source: "lakehouse:landingVolume" }),
             tables: parseFamily(check, keyPath(key, "tables"), entry.tables, "table", [catalog.metadataTable], { noun: "table", source: "lakehouse:metadataTable" }),
-            models: parseFamily(check, keyPath(key, "models"), entry.models, "registered_model", serving.registeredModels, { noun: "registered model", source: "lakehouse:serving (the models its endpoints serve)" }),
+            models: parseFamily(check, keyPath(key, "models"), entry.models, "registered_model", catalog.models.map((m) => m.name), { noun: "registered model", source: "lakehouse:models" }),
         };
     }
     return matrix;

@@ -51,6 +51,8 @@ export interface PipelineNames {
     pipeline: string;
     job: string;
     clusterPolicy: string;
+    /** The policy the job's and the pipeline's classic clusters are created under. */
+    jobComputePolicy: string;
     /** Folder (under the pipeline service principal's home) the workload code is uploaded to. */
     workspaceFolder: string;
 }
@@ -205,6 +207,7 @@ export function parsePipelines(
             pipeline: `${base}-medallion`,
             job: `${base}-full-run`,
             clusterPolicy: `${base}-interactive`,
+            jobComputePolicy: `${base}-job-compute`,
             workspaceFolder: base,
         },
         serverless,

@@ -25,7 +25,7 @@ export const PLATFORM_DEFAULTS = {
         storageAllowedIpRanges: [] as string[],
     },
     secretRotationDays: 90,
-    storage: { sku: "Standard_GZRS" as StorageSku, softDeleteDays: 14, versioning: true },
+    storage: { sku: "Standard_GZRS" as StorageSku, softDeleteDays: 14 },
 };
 
 /** Storage replication SKUs for an ADLS Gen2 account; the geo-redundant ones satisfy CKV_AZURE_206. */
@@ -35,10 +35,8 @@ export type StorageSku = (typeof STORAGE_SKUS)[number];
 export interface StorageSettings {
     /** Replication SKU of the lakehouse account. */
     sku: StorageSku;
-    /** Days deleted blobs, versions and containers are recoverable. */
+    /** Days deleted blobs and containers are recoverable. */
     softDeleteDays: number;
-    /** Blob versioning; Azure supports it on hierarchical-namespace accounts only in some regions and API versions. */
-    versioning: boolean;
 }
 
 /** An existing VNet to inject the workspace into (required when workspace public access is off). */
@@ -196,10 +194,16 @@ export function parsePlatform(check: Checker, raw: PlainObject, location: unknow
     const rotationDays = check.integer("secretRotationDays", raw.secretRotationDays, d.secretRotationDays, { min: 7, max: 365 });
 
     const storageRaw = check.object("storage", raw.storage, ["sku", "softDeleteDays", "versioning"]);
+    if (storageRaw.versioning !== undefined) {
+        check.fail(
+            "storage.versioning",
+            storageRaw.versioning,
+            "no value: Azure refuses blob versioning on hierarchical-namespace (ADLS Gen2) accounts, which the lakehouse needs; remove the key (soft delete, storage.softDeleteDays, keeps deleted blobs and containers recoverable)",
+        );
+    }
     const storage: StorageSettings = {
         sku: check.oneOf("storage.sku", storageRaw.sku, STORAGE_SKUS, d.storage.sku),
         softDeleteDays: check.integer("storage.softDeleteDays", storageRaw.softDeleteDays, d.storage.softDeleteDays, { min: 1, max: 365 }),
-        versioning: check.boolean("storage.versioning", storageRaw.versioning, d.storage.versioning),
     };
 
     const tags: Record<string, string> = {

@@ -5,7 +5,7 @@
  */
 import { snake } from "../naming";
 import { SERVING_WORKLOAD_SIZES, ServingWorkloadSize } from "../sizing";
-import { UC_IDENTIFIER } from "./catalog";
+import { CATALOG_DEFAULTS, UC_IDENTIFIER } from "./catalog";
 import { PlatformSettings } from "./platform";
 import { DeclaredPrincipal, checkRole } from "./principals";
 import { Checker, PlainObject, isPlainObject, keyPath } from "./validate";
@@ -108,8 +108,6 @@ export interface ServingSettings {
     /** `serving.rateLimits`: AI gateway rate limits of every endpoint that does not set its own. */
     rateLimits: RateLimitSettings[];
     endpoints: EndpointSettings[];
-    /** Every registered model the endpoints serve (distinct, sorted): the catalog creates them. */
-    registeredModels: string[];
 }
 
 /**
@@ -249,7 +247,13 @@ function rejectUnsupportedGateway(check: Checker, key: string, obj: PlainObject)
 const SERVING_FIELDS = ["traffic", "scaleToZero", "consumers", "rateLimits", "endpoints", ...Object.keys(CUSTOM_MODEL_UNSUPPORTED)];
 const ENDPOINT_FIELDS = ["name", "enabled", "entities", "traffic", "consumers", "rateLimits", "inferenceTablePrefix", ...Object.keys(CUSTOM_MODEL_UNSUPPORTED)];
 
-export function parseServing(check: Checker, raw: PlainObject, platform: PlatformSettings, principals: Record<string, DeclaredPrincipal> = {}): ServingSettings {
+export function parseServing(
+    check: Checker,
+    raw: PlainObject,
+    platform: PlatformSettings,
+    principals: Record<string, DeclaredPrincipal> = {},
+    models: readonly string[] = Object.keys(CATALOG_DEFAULTS.models),
+): ServingSettings {
     const d = SERVING_DEFAULTS;
     const serving = check.object("serving", raw.serving, SERVING_FIELDS);
     rejectUnsupportedGateway(check, "serving", serving);
@@ -330,6 +334,17 @@ export function parseServing(check: Checker, raw: PlainObject, platform: Platfor
     if (serving.traffic !== undefined && sharedTrafficUser === undefined) {
         check.fail("serving.traffic", serving.traffic, "no value: no endpoint uses serving.traffic (every endpoint has one entity or its own traffic); remove it");
     }
-    const registeredModels = [...new Set(endpoints.flatMap((e) => e.entities.map((x) => x.model)))].filter(Boolean).sort();
-    return { traffic, consumers, rateLimits, endpoints, registeredModels };
+    // Serving refers to registered models; lakehouse:models declares (and so keeps) them.
+    for (const endpoint of endpoints) {
+        for (const entity of endpoint.entities) {
+            if (entity.model && !models.includes(entity.model)) {
+                check.fail(
+                    `serving.endpoints.${endpoint.key}.entities.${entity.name}.model`,
+                    entity.model,
+                    `a model declared in lakehouse:models (${models.join(", ") || "none declared"}): add it there first — models have their own lifecycle, serving never creates or deletes them`,
+                );
+            }
+        }
+    }
+    return { traffic, consumers, rateLimits, endpoints };
 }

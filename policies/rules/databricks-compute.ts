@@ -147,13 +147,16 @@ export const clusterPolicyAutoTermination: ResourceValidationPolicy = {
         const { maxMinutes } = configOf<{ maxMinutes: number }>(args, clusterPolicyAutoTermination);
         const rules = clusterPolicyRules(policy, () => undefined);
         if (!rules) return;
+        // Job and pipeline clusters stop with their run: a policy that allows nothing else is exempt.
         const clusterType = rules["cluster_type"];
-        if (clusterType?.type === "fixed" && ["job", "dlt"].includes(String(clusterType.value))) return;
+        const runBound = (v: unknown) => ["job", "dlt"].includes(String(v));
+        if (clusterType?.type === "fixed" && runBound(clusterType.value)) return;
+        if (clusterType?.type === "allowlist" && Array.isArray(clusterType.values) && clusterType.values.length > 0 && clusterType.values.every(runBound)) return;
         const rule = rules["autotermination_minutes"];
         const ok =
             (rule?.type === "fixed" && typeof rule.value === "number" && rule.value >= 1 && rule.value <= maxMinutes) ||
             (rule?.type === "range" && typeof rule.maxValue === "number" && rule.maxValue <= maxMinutes && typeof rule.minValue === "number" && rule.minValue >= 1);
-        if (!ok) report(`autotermination_minutes is ${rule ? JSON.stringify(rule) : "not constrained"}; fix it or bound it to 1-${maxMinutes} (or pin cluster_type to "job").`);
+        if (!ok) report(`autotermination_minutes is ${rule ? JSON.stringify(rule) : "not constrained"}; fix it or bound it to 1-${maxMinutes} (or allow only job and dlt clusters through cluster_type).`);
     }),
 };
 
