@@ -31,7 +31,7 @@ export interface DataAppArgs {
 /**
  * The stack's Databricks App (the slide-generator runbook as a component): the source of
  * `workloads/app` uploaded to a per-stack workspace folder named by its content hash, the app
- * deployed from that folder (`sourceCodePath`), its resources — the SQL warehouse (CAN_USE), the
+ * deployed from that folder by the Databricks CLI, its resources — the SQL warehouse (CAN_USE), the
  * A/B serving endpoint (CAN_QUERY) and its own secret (READ) — and who may use or manage it.
  *
  * Deploys: the provider creates and updates the app but does not deploy code ("handled
@@ -64,7 +64,7 @@ export class DataApp extends pulumi.ComponentResource {
         const signingKey = new random.RandomPassword("form-signing-key", { length: 48, special: false }, { parent: this, additionalSecretOutputs: ["result"] });
         // Replaced under the same scope and key: delete first (see PlatformIdentity).
         const sameIdentity = { ...inWorkspace, deleteBeforeReplace: true };
-        const scope = new databricks.SecretScope("secret-scope", { name: settings.secretScope }, sameIdentity);
+        const scope = new databricks.SecretScope("secret-scope", { name: settings.secretScope }, inWorkspace);
         const secret = new databricks.Secret(
             "form-signing-key",
             { scope: scope.name, key: FORM_SIGNING_KEY, stringValue: pulumi.secret(signingKey.result) },
@@ -93,13 +93,14 @@ export class DataApp extends pulumi.ComponentResource {
         );
 
         const sourceCodePath = pulumi.interpolate`/Workspace${folder}`;
+        // No sourceCodePath here: the service never returns it (every preview would show a diff) and
+        // refuses it on update; the deploy below sets it, and `defaultSourceCodePath` reads it back.
         const app = new databricks.App(
             "app",
             {
                 name: settings.name,
                 description: settings.description,
                 computeSize: settings.computeSize,
-                sourceCodePath,
                 resources: [
                     { name: APP_RESOURCE_NAMES.warehouse, description: "SQL warehouse for the gold table", sqlWarehouse: { id: args.warehouseId, permission: "CAN_USE" } },
                     { name: APP_RESOURCE_NAMES.endpoint, description: "A/B serving endpoint that scores records", servingEndpoint: { name: args.endpointName, permission: "CAN_QUERY" } },

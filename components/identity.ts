@@ -89,11 +89,12 @@ export class PlatformIdentity extends pulumi.ComponentResource {
             inWorkspace,
         );
 
-        // Secrets, ACLs and scopes are replaced under the same scope, key or principal (a rotated
-        // password replaces its Secret): delete first, or the old one's delete removes the new value.
+        // Secrets and ACLs are replaced under the same scope and key or principal (a rotated password
+        // replaces its Secret): delete first, or the old one's delete removes the new value
+        // (pulumi-databricks #642). Not the scope: deleting it first would drop every secret in it.
         const sameIdentity = { ...inWorkspace, deleteBeforeReplace: true };
         // No initialManagePrincipal: it only accepts "users", which would give everyone MANAGE.
-        const scope = new databricks.SecretScope("secret-scope", { name: args.secretScopeName }, sameIdentity);
+        const scope = new databricks.SecretScope("secret-scope", { name: args.secretScopeName }, inWorkspace);
         const clientSecret = pulumi.secret(password.value);
         new databricks.Secret("client-secret-value", { scope: scope.name, key: CLIENT_SECRET_KEY, stringValue: clientSecret }, sameIdentity);
         new databricks.Secret("client-id-value", { scope: scope.name, key: CLIENT_ID_KEY, stringValue: application.clientId }, sameIdentity);

@@ -3,10 +3,20 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import * as time from "@pulumiverse/time";
 import { STORAGE_SUFFIX_LENGTH } from "./naming";
 import { adoptOptions } from "./settings/adopt";
 import { NetworkSettings, StorageSettings } from "./settings/platform";
 import { BUILTIN_ROLES, azureRoleAssignment } from "./rbac";
+
+/**
+ * How long a new role assignment of the access connector is given to take effect before Unity
+ * Catalog validates the storage credential and external locations against it. Azure documents up
+ * to ten minutes; without a wait the first `pulumi up` fails on validation and only a re-run
+ * succeeds (terraform-provider-databricks #3547, #3069). On a new stack the wait overlaps the
+ * workspace's creation (about ten minutes), so it costs no time on the critical path.
+ */
+export const ROLE_PROPAGATION = "5m";
 
 /** The container that receives raw files before the bronze layer reads them. */
 export const LANDING_CONTAINER = "landing";
@@ -57,7 +67,10 @@ export class LakehouseStorage extends pulumi.ComponentResource {
     readonly containers: Record<string, pulumi.Output<string>>;
     /** `abfss://<container>@<account>.dfs.core.windows.net/` per container. */
     readonly containerUrls: Record<string, pulumi.Output<string>>;
-    /** Resource id of the access connector (for the Unity Catalog storage credential). */
+    /**
+     * Resource id of the access connector (for the Unity Catalog storage credential), known only once
+     * its role on the account has had `ROLE_PROPAGATION` to take effect: what validates against it waits.
+     */
     readonly accessConnectorId: pulumi.Output<string>;
     /** Principal id of the access connector's system-assigned identity. */
     readonly accessConnectorPrincipalId: pulumi.Output<string>;
@@ -177,11 +190,13 @@ export class LakehouseStorage extends pulumi.ComponentResource {
         }
 
         const connectorPrincipalId = connector.identity.apply((i) => i?.principalId ?? "");
-        azureRoleAssignment(this, "connector-blob-contributor", {
+        const connectorRole = azureRoleAssignment(this, "connector-blob-contributor", {
             scope: account.id,
             principalId: connectorPrincipalId,
             role: BUILTIN_ROLES.storageBlobDataContributor,
         });
+        // Waits once per assignment (a new one, e.g. for a new connector, waits again).
+        const propagation = new time.Sleep("connector-role-propagation", { createDuration: ROLE_PROPAGATION, triggers: { roleAssignment: connectorRole.id } }, parent);
 
         this.resourceGroupName = group.name;
         this.resourceGroupId = group.id;
@@ -189,7 +204,7 @@ export class LakehouseStorage extends pulumi.ComponentResource {
         this.accountId = account.id;
         this.containers = containers;
         this.containerUrls = containerUrls;
-        this.accessConnectorId = connector.id;
+        this.accessConnectorId = pulumi.all([connector.id, propagation.id]).apply(([id]) => id);
         this.accessConnectorPrincipalId = connectorPrincipalId;
         this.registerOutputs({
             resourceGroupName: this.resourceGroupName,

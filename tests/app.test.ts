@@ -46,6 +46,8 @@ const children = (s: Scenario) => {
     return s.run.resources.filter((r) => r.parent === component.urn);
 };
 const app = (s: Scenario) => s.named(T.app, "app").inputs as any;
+/** The workspace folder the CLI deploys the app from (the deploy command's --source-code-path). */
+const deployedFrom = (s: Scenario) => String((s.named(T.deploy, "deploy").inputs as any).create).split(" --source-code-path ")[1];
 const deployTriggers = (s: Scenario) => (s.named(T.deploy, "deploy").inputs as any).triggers as string[];
 const uploads = (s: Scenario) => s.ofType(T.file).filter((f) => f.parent === s.ofType(T.component)[0].urn);
 const decoded = (file: PlannedResource) => Buffer.from((file.inputs as any).contentBase64, "base64").toString("utf8");
@@ -60,7 +62,9 @@ describe("data app: the app and its resources", () => {
         expect(inputs.name).to.equal("lakehouse-dev-app");
         expect(inputs.computeSize).to.equal("MEDIUM");
         expect(inputs.description).to.equal("Gold-layer rows and live scoring against the A/B serving endpoint");
-        expect(inputs.sourceCodePath).to.match(/^\/Workspace\/lakehouse-dev\/apps\/lakehouse-dev-app\/[0-9a-f]{16}$/);
+        // Deployed by the CLI from the hash-named upload; the App never manages sourceCodePath (not echoed by the service).
+        expect(inputs).to.not.have.property("sourceCodePath");
+        expect(deployedFrom(dev)).to.match(/^\/Workspace\/lakehouse-dev\/apps\/lakehouse-dev-app\/[0-9a-f]{16}$/);
         expect(dev.named(T.app, "app").provider, "the workspace provider").to.match(/pulumi:providers:databricks::/);
     });
 
@@ -145,7 +149,7 @@ describe("data app: Unity Catalog privileges come only from the grants matrix", 
 describe("data app: the source upload drives redeploys", () => {
     it("uploads every source file under the hash-named folder, byte for byte", async () => {
         const dev = await planTrained("dev");
-        const folder = app(dev).sourceCodePath.replace(/^\/Workspace/, "");
+        const folder = deployedFrom(dev).replace(/^\/Workspace/, "");
         const source = readAppSource();
         const files = uploads(dev);
         expect(files.map((f) => (f.inputs as any).path).sort()).to.deep.equal(source.map((f) => `${folder}/${f.path}`).sort());
@@ -160,13 +164,13 @@ describe("data app: the source upload drives redeploys", () => {
         const dev = await planTrained("dev");
         const appResource = dev.named(T.app, "app");
         const deploy = dev.named(T.deploy, "deploy");
-        const hash = app(dev).sourceCodePath.split("/").pop();
+        const hash = deployedFrom(dev).split("/").pop();
         for (const f of uploads(dev)) {
             expect(appResource.dependencies, f.name).to.include(f.urn);
             expect(deploy.dependencies, f.name).to.include(f.urn);
         }
         expect(deploy.dependencies).to.include(appResource.urn);
-        expect((deploy.inputs as any).create).to.equal(`databricks apps deploy lakehouse-dev-app --source-code-path ${app(dev).sourceCodePath}`);
+        expect((deploy.inputs as any).create).to.equal(`databricks apps deploy lakehouse-dev-app --source-code-path ${deployedFrom(dev)}`);
         expect((deploy.inputs as any).triggers).to.deep.equal([hash]);
         expect((deploy.inputs as any).environment).to.deep.equal({ DATABRICKS_HOST: dev.run.outputs.workspaceUrl });
         expect(appResource.replacement).to.deep.equal({ trigger: undefined, deleteBeforeReplace: false, onChanges: [] });
@@ -175,7 +179,7 @@ describe("data app: the source upload drives redeploys", () => {
     it("moves to a new folder and re-deploys when the uploaded bytes change (here: another catalog in app.yaml)", async () => {
         const dev = await planTrained("dev");
         const other = await planTrained("dev", ...WITH_USERS);
-        expect(app(other).sourceCodePath).to.not.equal(app(dev).sourceCodePath);
+        expect(deployedFrom(other)).to.not.equal(deployedFrom(dev));
         expect(deployTriggers(other)).to.not.deep.equal(deployTriggers(dev));
         expect(other.named(T.app, "app").urn).to.equal(dev.named(T.app, "app").urn);
         // The uploads keep their logical names: the files are rewritten, not renamed.

@@ -9,7 +9,7 @@ import { PlannedResource, runProgram } from "../tools/harness";
 import { grantsReport } from "../tools/grants-report";
 import { METADATA_COLUMNS } from "../components/metadata-table";
 import { parseOverride } from "../tools/stack-config";
-import { planTrained, rejectedConfig } from "./helpers";
+import { planOf, planTrained, rejectedConfig } from "./helpers";
 
 const T = {
     credential: "databricks:index/storageCredential:StorageCredential",
@@ -308,4 +308,20 @@ describe("catalog and grants: bad input is rejected before any resource, with th
             expect(err.keys).to.include(key);
         });
     }
+});
+
+describe("catalog: Unity Catalog validates storage only after the access connector's role has taken effect", () => {
+    it("gives the connector's new role assignment a wait, and makes the storage credential and external locations wait for it", async () => {
+        const s = await planOf("dev");
+        const role = s.named("azure-native:authorization:RoleAssignment", "connector-blob-contributor");
+        const wait = s.named("time:index/sleep:Sleep", "connector-role-propagation");
+        expect(wait.inputs).to.deep.equal({ createDuration: "5m", triggers: { roleAssignment: `${role.name}-id` } });
+        expect(wait.dependencies).to.include(role.urn);
+        const credential = s.ofType("databricks:index/storageCredential:StorageCredential")[0];
+        expect(credential.dependencies).to.include(wait.urn);
+        for (const location of s.ofType("databricks:index/externalLocation:ExternalLocation")) {
+            const viaCredential = location.dependencies.includes(credential.urn) || location.dependencies.includes(wait.urn);
+            expect(viaCredential, location.name).to.equal(true);
+        }
+    });
 });

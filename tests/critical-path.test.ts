@@ -1,6 +1,6 @@
 /** The modelled critical path of a fresh `pulumi up`: pure graph cases, plus the serving part of prod. */
 import { expect } from "chai";
-import { GraphResource, criticalPath, durationOf, formatSeconds, waitsFor } from "../tools/critical-path";
+import { GraphResource, criticalPath, durationOf, formatSeconds, goDurationSeconds, waitsFor } from "../tools/critical-path";
 import { planTrained } from "./helpers";
 
 const node = (name: string, type: string, extra: Partial<GraphResource> = {}): GraphResource => ({
@@ -35,8 +35,16 @@ describe("critical path: the model", () => {
         const cp = criticalPath(resources);
         expect(cp.steps.map((s) => s.name)).to.deep.equal(["rg", "ws", "provider", "catalog", "model", "endpoint", "tag"]);
         expect(cp.steps.map((s) => s.via)).to.deep.equal([undefined, "input", "input", "provider", "input", "input", "parent"]);
-        expect(cp.total.high).to.equal(5 + 420 + 1 + 5 + 5 + 600 + 5);
+        // Workspace up to 15 minutes, an endpoint up to the provider's 45-minute wait.
+        expect(cp.total.high).to.equal(5 + 900 + 1 + 5 + 5 + 2700 + 5);
         expect(cp.dependsOnEdges).to.deep.equal([]);
+    });
+
+    it("counts a sleep for its own duration", () => {
+        expect(goDurationSeconds("5m")).to.equal(300);
+        expect(goDurationSeconds("1h30m10s")).to.equal(5410);
+        const cp = criticalPath([node("wait", "time:index/sleep:Sleep", { inputs: { createDuration: "90s" } })]);
+        expect(cp.total).to.deep.equal({ low: 90, high: 90 });
     });
 
     it("picks the longest chain, not the one with most resources", () => {

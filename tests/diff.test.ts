@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import { DiffableResource, diffPlans, fieldChanges, renderDiff } from "../tools/diff";
 import { REPLACEMENT_FACTS, changeEffects, factsFor, valuesAt } from "../tools/replacement";
+import { managedUnechoed } from "../tools/echo";
 import { IDENTITY_FIELDS, SAME_IDENTITY_EXEMPT, identityKeepingTriggers } from "../tools/identity";
 import { planOf, planTrained } from "./helpers";
 
@@ -226,5 +227,20 @@ describe("guard: every resource a replacement would rewrite in place is deleted 
             expect(identityKeepingTriggers(type), `${type} is exempt but has no identity-keeping trigger`).to.not.deep.equal([]);
             expect(why.length, type).to.be.above(30);
         }
+    });
+});
+
+describe("guard: a second pulumi up with no config change changes nothing", () => {
+    it("manages no input the service does not return as sent (tools/echo.ts), on any resource of dev or prod", async () => {
+        const offenders: string[] = [];
+        for (const scenario of [() => planOf("dev"), () => planOf("prod"), () => planTrained("dev"), () => planTrained("prod")]) {
+            for (const r of (await scenario()).run.resources) for (const u of managedUnechoed(r)) offenders.push(`${r.urn}: ${u.path} (${u.why})`);
+        }
+        expect([...new Set(offenders)], "leave these unset, or add them to ignoreChanges").to.deep.equal([]);
+    });
+
+    it("catches one when it is set", () => {
+        expect(managedUnechoed({ type: "databricks:index/app:App", inputs: { name: "a", sourceCodePath: "/Workspace/x" } }).map((u) => u.path)).to.deep.equal(["sourceCodePath"]);
+        expect(managedUnechoed({ type: "databricks:index/app:App", inputs: { name: "a", sourceCodePath: "/Workspace/x" }, ignoreChanges: ["sourceCodePath"] })).to.deep.equal([]);
     });
 });

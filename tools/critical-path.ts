@@ -29,15 +29,16 @@ export interface GraphResource {
 
 /**
  * Typical creation times (seconds) of the types this program registers, from provider docs,
- * runbooks and operator experience. Workspace about 5 minutes; serving endpoint 5-10 minutes
- * (the runbook: "ready in 5-10 minutes"; the provider waits until the endpoint is READY); an app
+ * runbooks and operator experience. Workspace 5-15 minutes (about ten is common); serving endpoint
+ * 5 minutes up to the provider's 45-minute wait (the runbook: "ready in 5-10 minutes"; the provider
+ * waits until the endpoint is READY, and gives up after 45); a sleep takes its own duration; an app
  * waits for its compute; its deploy (the only command the program runs: `databricks apps deploy`,
  * which waits while Databricks runs npm install, the build and the start) takes minutes too;
  * everything else is an API call of seconds.
  */
 export const CREATION_SECONDS: Readonly<Record<string, Duration>> = {
-    "azure-native:databricks:Workspace": { low: 240, high: 420 },
-    "databricks:index/modelServing:ModelServing": { low: 300, high: 600 },
+    "azure-native:databricks:Workspace": { low: 300, high: 900 },
+    "databricks:index/modelServing:ModelServing": { low: 300, high: 2700 },
     "databricks:index/app:App": { low: 120, high: 300 },
     "command:local:Command": { low: 60, high: 300 },
     "databricks:index/sqlEndpoint:SqlEndpoint": { low: 10, high: 300 },
@@ -68,7 +69,19 @@ export function durationOf(r: GraphResource): Duration {
     if (r.type === "databricks:index/sqlEndpoint:SqlEndpoint") {
         return r.inputs?.enableServerlessCompute === true ? { low: 5, high: 30 } : { low: 120, high: 300 };
     }
+    if (r.type === "time:index/sleep:Sleep") {
+        const seconds = goDurationSeconds(String(r.inputs?.createDuration ?? "0s"));
+        return { low: seconds, high: seconds };
+    }
     return CREATION_SECONDS[r.type] ?? DEFAULT_SECONDS;
+}
+
+/** Seconds of a Go duration as the time provider reads it (`90s`, `5m`, `1h30m`). */
+export function goDurationSeconds(text: string): number {
+    const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+    let total = 0;
+    for (const [, value, unit] of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) total += Number(value) * units[unit];
+    return total;
 }
 
 /** One edge of the graph, and whether only `dependsOn` explains it. */

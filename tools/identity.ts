@@ -77,6 +77,7 @@ export const SAME_IDENTITY_EXEMPT: Readonly<Record<string, string>> = {
     "azure-native:storage:StorageAccount": "location and isHnsEnabled are fixed by the program and Azure refuses to change them; deleting first would delete the lakehouse data",
     "azure-native:databricks:Workspace": "location and computeMode are fixed per stack and Azure refuses to change them; deleting first would delete the workspace",
     "azure-native:databricks:AccessConnector": "a location change is refused by Azure; deleting first would cut Unity Catalog off its storage",
+    "databricks:index/secretScope:SecretScope": "every field is create-only and the program sets only its name; deleting it first would drop every secret in it, and the unchanged Secret resources would not be re-created",
     "databricks:index/catalog:Catalog": "its storage root only moves with the storage account; deleting first would drop every schema and table (production protects it)",
     "databricks:index/schema:Schema": "its storage root only moves with the storage account; deleting first would drop its tables (production protects it)",
     "databricks:index/volume:Volume": "its location only moves with the storage account; deleting first would drop the volume (production protects it)",

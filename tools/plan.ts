@@ -22,6 +22,7 @@ import { GrantsReport, grantsReport, renderGrantsReport } from "./grants-report"
 import { PlanDiff, diffPlans, renderDiff } from "./diff";
 import { PlannedResource, ProgramRun, ROOT, runProgram } from "./harness";
 import { renderMermaid } from "./mermaid";
+import { QuotaDemand, quotaDemand, renderQuota } from "./quota";
 import { ConfigOverride, StackConfigError, parseOverride, stackConfigNotes } from "./stack-config";
 
 /** What the plan prints: the report, the JSON document, or the architecture picture. */
@@ -49,6 +50,8 @@ export interface PlanDocument {
     grants: GrantsReport;
     /** Principal → the role that names it (`pipeline`, `app`, or a role of `lakehouse:principals`). */
     principalRoles: Record<string, string>;
+    /** vCPUs per Azure VM family the stack's classic clusters need at once: check the subscription's quota first. */
+    quota: QuotaDemand;
 }
 
 /** Which role each principal is: the platform's service principals from the outputs, declared ones from config. */
@@ -173,6 +176,7 @@ export async function plan(stack: string, overrides: ConfigOverride[] = []): Pro
         policies,
         grants: grantsReport(run.resources),
         principalRoles: principalRoles(run),
+        quota: quotaDemand(run.resources, String(run.config[LOCATION_KEY] ?? "")),
     };
     return { run, document };
 }
@@ -248,6 +252,7 @@ export function renderText(document: PlanDocument): string {
     lines.push("", "Outputs:");
     for (const [k, v] of Object.entries(document.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     lines.push("", ...renderGrantsReport(document.grants, document.principalRoles));
+    lines.push("", ...renderQuota(document.quota));
     lines.push("", policySummary(document.policies));
     const { violations } = document.policies;
     for (const v of violations) lines.push(`  [${v.level}] ${v.policy}: ${v.message}${v.urn ? `\n      ${v.urn}` : ""}`);

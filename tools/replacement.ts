@@ -149,6 +149,7 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
     "databricks:index/sqlEndpoint:SqlEndpoint": { source: `${TF_DATABRICKS} (warehouses are edited in place)`, fields: [] },
     "databricks:index/clusterPolicy:ClusterPolicy": { source: `${TF_DATABRICKS} (policies are edited in place)`, fields: [] },
     "random:index/randomPassword:RandomPassword": { source: "terraform-provider-random (no update)", anyInputReplaces: true, fields: [] },
+    "time:index/sleep:Sleep": { source: "terraform-provider-time (triggers are ForceNew; a new duration waits nowhere)", fields: replace("waits again for the new trigger", "triggers") },
     // pulumi-command: `triggers` replaces (re-runs `create`); with no `update` command, a change to `create` re-runs it too.
     "command:local:Command": { source: "pulumi-command local.Command (triggers, create without update)", fields: replace("re-runs the command", "triggers", "create") },
 };
