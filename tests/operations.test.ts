@@ -88,22 +88,21 @@ describe("operations: Pulumi Deployments settings files", () => {
                 expect(operationContext.options.skipInstallDependencies).to.equal(true);
             });
 
-            it("logs the Azure CLI in for the Databricks provider from this stack's own ESC environment", () => {
+            it("logs the Azure CLI in for the Databricks provider and CLI with Deployments' own OIDC token", () => {
                 const { operationContext } = deploySettings(stack);
                 const login = operationContext.preRunCommands.find((c: string) => c.includes("az login"));
                 expect(login).to.be.a("string");
-                expect(login).to.match(new RegExp(`^pulumi env run lakehouse/${stack} -- `));
                 expect(login).to.contain('--federated-token "$ARM_OIDC_TOKEN"');
+                expect(login, "no ESC login: its token cannot outlast an hour").to.not.contain("pulumi env run");
+                expect(operationContext.environmentVariables.DATABRICKS_AUTH_TYPE).to.equal("azure-cli");
                 const stackFile = parse(`Pulumi.${stack}.yaml`);
                 expect(stackFile.environment, `Pulumi.${stack}.yaml imports the environment`).to.include(`lakehouse/${stack}`);
             });
 
-            it("uses Azure OIDC with the same identity as the ESC environment", () => {
+            it("uses Deployments' own Azure OIDC, with ids or placeholders only", () => {
                 const { azure } = deploySettings(stack).operationContext.oidc;
                 expect(Object.keys(azure).sort()).to.deep.equal(["clientId", "subscriptionId", "tenantId"]);
                 for (const value of Object.values<string>(azure)) expect(value).to.match(GUID_OR_PLACEHOLDER);
-                const login = parse(`esc/lakehouse-${stack}.yaml`).values.azure.login["fn::open::azure-login"];
-                expect({ clientId: login.clientId, tenantId: login.tenantId, subscriptionId: login.subscriptionId }).to.deep.equal(azure);
             });
 
             it("runs for changes to what the stack deploys, not for docs, tests, tools or the other stack", () => {
@@ -122,19 +121,10 @@ describe("operations: Pulumi Deployments settings files", () => {
 
 describe("operations: ESC environments", () => {
     for (const stack of ["dev", "prod"]) {
-        it(`lakehouse/${stack} logs in to Azure with OIDC and exports what the providers read`, () => {
+        it(`lakehouse/${stack} carries the stack's settings and no Azure login (a token it mints cannot outlast an hour)`, () => {
             const { values } = parse(`esc/lakehouse-${stack}.yaml`);
-            const login = values.azure.login["fn::open::azure-login"];
-            expect(login.oidc).to.equal(true);
-            for (const field of ["clientId", "tenantId", "subscriptionId"]) expect(login[field], field).to.match(GUID_OR_PLACEHOLDER);
-            expect(values.environmentVariables).to.deep.equal({
-                ARM_USE_OIDC: "true",
-                ARM_CLIENT_ID: "${azure.login.clientId}",
-                ARM_TENANT_ID: "${azure.login.tenantId}",
-                ARM_SUBSCRIPTION_ID: "${azure.login.subscriptionId}",
-                ARM_OIDC_TOKEN: "${azure.login.oidc.token}",
-                DATABRICKS_AUTH_TYPE: "azure-cli",
-            });
+            expect(Object.keys(values)).to.deep.equal(["pulumiConfig"]);
+            expect(read(`esc/lakehouse-${stack}.yaml`)).to.not.match(/fn::open::azure-login|ARM_OIDC_TOKEN/);
         });
 
         it(`lakehouse/${stack} gives the same region as Pulumi.${stack}.yaml`, () => {
@@ -144,8 +134,8 @@ describe("operations: ESC environments", () => {
         });
     }
 
-    it("dev and prod log in as different identities (placeholders or ids), so dev cannot touch prod", () => {
-        const id = (stack: string) => parse(`esc/lakehouse-${stack}.yaml`).values.azure.login["fn::open::azure-login"].clientId;
+    it("dev and prod deploy as different identities (placeholders or ids), so dev cannot touch prod", () => {
+        const id = (stack: string) => deploySettings(stack).operationContext.oidc.azure.clientId;
         expect(id("dev")).to.not.equal(id("prod"));
     });
 });
@@ -196,13 +186,22 @@ describe("operations: GitHub Actions workflow", () => {
         }
     });
 
-    it("installs with npm ci and logs the Azure CLI in before every Pulumi step (pulumi/actions installs nothing)", () => {
+    it("installs with npm ci and names the stack's deployer before every Pulumi step (pulumi/actions installs nothing)", () => {
         for (const job of ["preview", "up-dev", "up-prod"]) {
             const pulumi = indexOf(job, (s) => String(s.uses).startsWith("pulumi/actions@"));
             expect(indexOf(job, (s) => s.run === "npm ci"), `${job}: npm ci`).to.be.within(0, pulumi - 1);
-            expect(indexOf(job, (s) => String(s.run).includes("az login")), `${job}: az login`).to.be.within(0, pulumi - 1);
-            expect(indexOf(job, (s) => String(s.uses).startsWith("pulumi/esc-action@")), `${job}: ESC`).to.be.within(0, pulumi - 1);
+            const login = indexOf(job, (s) => String(s.run).includes("ARM_OIDC_REQUEST_URL=$ACTIONS_ID_TOKEN_REQUEST_URL"));
+            expect(login, `${job}: the OIDC request endpoint for the providers`).to.be.within(0, pulumi - 1);
+            expect(steps(job)[login].env.AZURE_CLIENT_ID).to.equal("${{ vars.AZURE_CLIENT_ID }}");
+            expect(workflow.jobs[job].environment, `${job}: per-stack deployer variables`).to.be.a("string");
         }
+    });
+
+    it("logs in with GitHub's OIDC, which every provider and the Databricks CLI renew for the whole job", () => {
+        expect(workflow.permissions["id-token"]).to.equal("write");
+        expect(workflow.env).to.include({ ARM_USE_OIDC: "true", DATABRICKS_AUTH_TYPE: "github-oidc-azure" });
+        expect(JSON.stringify(workflow.jobs), "no token minted once at the start").to.not.match(/az login|ARM_OIDC_TOKEN|esc-action/);
+        expect(workflow.jobs.preview.environment, "previews log in as a read-only identity").to.equal("${{ matrix.stack }}-preview");
     });
 
     it("stays off the stacks unless chosen as the runner, so it never races Pulumi Deployments", () => {
