@@ -1,24 +1,25 @@
-/** `npm run docs`: regenerates every generated section of README.md (config, policies, architecture). */
-import { configReference } from "./config-docs";
-import { architectureSection, renderMermaid } from "./mermaid";
-import { plan } from "./plan";
-import { policyTable } from "./policy-docs";
-import { updateReadme } from "./readme";
-import { TRAINED } from "./scenarios";
-import { parseOverride } from "./stack-config";
+/**
+ * `npm run docs`: regenerates every generated section of README.md and docs/*.md (the configuration
+ * reference, the policy table, the architecture picture, the grants report, the stack facts, the
+ * serving preview, the recipes' expected results) and each page's table of contents.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { generatedSections, orphanSections, renderPages } from "./docs-sections";
+import { ROOT, docPages } from "./readme";
 
 async function main(): Promise<void> {
-    // The picture shows the whole platform: the dev stack once its models are registered.
-    const { document } = await plan("dev", TRAINED.map(parseOverride));
-    updateReadme({
-        config: configReference(),
-        policies: policyTable(),
-        architecture: architectureSection(renderMermaid(document.resources)),
-    });
-    console.log(`README.md: configuration reference, policy table and architecture picture (dev, ${document.resources.length} resources) regenerated`);
+    const sections = await generatedSections();
+    const texts = Object.fromEntries(docPages().map((f) => [f, fs.readFileSync(path.join(ROOT, f), "utf8")]));
+    const orphans = orphanSections(texts, sections);
+    if (orphans.length > 0) throw new Error(`generated sections and markers disagree:\n  ${orphans.join("\n  ")}`);
+    const pages = renderPages(texts, sections);
+    const changed = Object.keys(pages).filter((f) => pages[f] !== texts[f]);
+    for (const f of changed) fs.writeFileSync(path.join(ROOT, f), pages[f]);
+    console.log(`${Object.keys(pages).length} pages checked; regenerated: ${changed.length > 0 ? changed.join(", ") : "none (all up to date)"}`);
 }
 
 main().catch((err) => {
-    console.error(err);
+    console.error(err instanceof Error ? err.message : err);
     process.exitCode = 1;
 });
