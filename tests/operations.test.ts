@@ -111,7 +111,7 @@ describe("operations: Pulumi Deployments settings files", () => {
                 for (const changed of ["index.ts", "components/storage.ts", "components/settings/serving.ts", "workloads/app/app.py", "Pulumi.yaml", `Pulumi.${stack}.yaml`, "package-lock.json"]) {
                     expect(triggers(paths, changed), `${changed} triggers ${stack}`).to.equal(true);
                 }
-                for (const changed of ["README.md", "tests/operations.test.ts", "tools/plan.ts", "esc/lakehouse-dev.yaml", ".github/workflows/pulumi.yml", `Pulumi.${other}.yaml`, `Pulumi.${stack}.deploy.yaml`]) {
+                for (const changed of ["README.md", "docs/configuration.md", "tests/operations.test.ts", "tools/plan.ts", "esc/lakehouse-dev.yaml", ".github/workflows/pulumi.yml", `Pulumi.${other}.yaml`, `Pulumi.${stack}.deploy.yaml`]) {
                     expect(triggers(paths, changed), `${changed} does not trigger ${stack}`).to.equal(false);
                 }
             });
@@ -480,18 +480,19 @@ describe("operations: the architecture picture (npm run plan -- --format mermaid
         expect(renderMermaid([...all].reverse())).to.equal(picture);
     });
 
-    it("is in the README for the dev stack as the program registers it now (npm run docs)", async () => {
+    it("is in docs/architecture.md for the dev stack as the program registers it now (npm run docs)", async () => {
         const { document } = await planTrained("dev");
-        const readme = read("README.md");
-        expect(readSection(readme, "architecture"), "README out of step: run `npm run docs`").to.equal(architectureSection(renderMermaid(document.resources)));
-        for (const c of document.resources.filter((r) => r.type.startsWith("lakehouse:"))) expect(readme, c.name).to.contain(`subgraph c_${c.name.replace(/[^A-Za-z0-9_]/g, "_")}[`);
+        const page = read("docs/architecture.md");
+        expect(readSection(page, "architecture"), "docs/architecture.md out of step: run `npm run docs`").to.equal(architectureSection(renderMermaid(document.resources)));
+        for (const c of document.resources.filter((r) => r.type.startsWith("lakehouse:"))) expect(page, c.name).to.contain(`subgraph c_${c.name.replace(/[^A-Za-z0-9_]/g, "_")}[`);
+        expect(read("README.md"), "the README links the picture instead of embedding it").to.not.contain("```mermaid");
     });
 });
 
-describe("operations: the README's deployment commands", () => {
+describe("operations: the deployment commands of docs/operations.md", () => {
     it("create, push and import the environments and stacks that exist", () => {
-        const readme = read("README.md");
-        const section = readme.slice(readme.indexOf("## Deploying from Git"), readme.indexOf("## Adopting existing resources"));
+        const page = read("docs/operations.md");
+        const section = page.slice(page.indexOf("## Deploying from Git"), page.indexOf("## Teardown"));
         const inits = [...section.matchAll(/esc env init (\S+)/g)].map((m) => m[1]);
         expect(inits.sort()).to.deep.equal(stacks.map((s) => `lakehouse/${s}`));
         for (const stack of stacks) {
@@ -503,11 +504,10 @@ describe("operations: the README's deployment commands", () => {
     });
 });
 
-describe("operations: the README's adoption recipes", () => {
+describe("operations: the adoption recipes of docs/adoption.md", () => {
     it("name resources exactly as the dev stack registers them (type tokens and URNs)", async () => {
         const { document } = await planTrained("dev");
-        const readme = read("README.md");
-        const section = readme.slice(readme.indexOf("## Adopting existing resources"), readme.indexOf("## Configuration reference"));
+        const section = read("docs/adoption.md");
         const urns = new Set(document.resources.map((r) => r.urn));
         const mentioned = [...section.matchAll(/urn:pulumi:dev::[^'"\s`]+/g)].map((m) => m[0]);
         expect(mentioned.length).to.be.greaterThan(0);

@@ -162,18 +162,20 @@ describe("offline plan CLI with a broadened grant", () => {
     });
 });
 
-describe("README: the policy table is generated from the pack", () => {
+describe("docs: the policy table is generated from the pack", () => {
+    const page = fs.readFileSync(path.join(root, "docs", "grants-and-policies.md"), "utf8");
     const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
 
     it("has the table between the markers exactly as tools/policy-docs.ts prints it", () => {
-        expect(readSection(readme, "policies"), "run `npm run docs`").to.equal(policyTable());
+        expect(readSection(page, "policies"), "run `npm run docs`").to.equal(policyTable());
     });
 
-    it("lists every policy with its level under ## Policies, before the configuration reference", () => {
-        const section = readme.slice(readme.indexOf("## Policies"), readme.indexOf("## Configuration reference"));
-        expect(readme.indexOf("## Policies")).to.be.greaterThan(-1);
+    it("lists every policy with its level under ## The policy pack, and links the one preview command that runs it", () => {
+        const section = page.slice(page.indexOf("## The policy pack"));
+        expect(page.indexOf("## The policy pack")).to.be.greaterThan(-1);
         for (const p of allPolicies) expect(section).to.contain(`| \`${p.name}\` | ${p.enforcementLevel} |`);
-        expect(section).to.contain("pulumi preview --policy-pack policies --policy-pack-config policies/config/prod.json");
+        expect(section).to.contain("(../README.md#5-first-pulumi-up-of-dev)");
+        expect(readme).to.contain("pulumi preview --policy-pack policies --policy-pack-config policies/config/prod.json");
     });
 });
 

@@ -1,9 +1,9 @@
 /**
- * The README's policy table, generated from the pack, and the pack's figures.
+ * The policy table of docs/grants-and-policies.md, generated from the pack, and the pack's figures.
  *
  *   node -r ./tools/register.js tools/policy-docs.ts    # print the table and the figures
  *
- * `npm run docs` writes the table into the README (section `policies`); a test fails when it is stale.
+ * `npm run docs` writes the table into docs/grants-and-policies.md (section `policies`); a test fails when it is stale.
  *
  * The figures count the policies per enforcement level and the REFERENCE.md public rules
  * (Checkov / Trivy ids) the pack covers.
@@ -30,7 +30,7 @@ function configText(policy: Policies[number]): string {
         .join(", ");
 }
 
-/** The generated README block: the figures, then a table of every policy grouped by concern. */
+/** The generated block: the figures, then a table of every policy grouped by concern. */
 export function policyTable(groups = policyGroups): string {
     const f = packFigures(groups.flatMap((g) => g.policies));
     const levels = Object.entries(f.byLevel).map(([level, n]) => `${n} ${level}`).join(", ");
