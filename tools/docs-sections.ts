@@ -8,6 +8,7 @@ import { LakehouseConfig } from "../components/config";
 import { policySummary, PlanDocument, plan, planDiff, resolvedConfig } from "./plan";
 import type { ProgramRun } from "./harness";
 import { configReference } from "./config-docs";
+import { criticalPath, formatSeconds } from "./critical-path";
 import { renderGrantsReport } from "./grants-report";
 import { architectureSection, renderMermaid } from "./mermaid";
 import { packFigures, policyTable } from "./policy-docs";
@@ -84,6 +85,62 @@ export async function servingPreview(planner: Planner = defaultPlanner): Promise
     return ["```text", ...lines, "```"].join("\n");
 }
 
+/** One run of a staged first deployment: the `--set` overrides that describe the stack after it. */
+interface Run {
+    stack: string;
+    label: string;
+    switches: string;
+    sets: string[];
+}
+
+const OFF = ["serving.endpoints.classifier.enabled=false", "serving.endpoints.feedback.enabled=false"];
+const CLASSIFIER_ON = ["serving.endpoints.classifier.enabled=true"];
+
+/** The runs of a first deployment per stack, each after the one before it (the first from nothing). */
+export const FIRST_DEPLOYMENT_RUNS: readonly Run[][] = [
+    [
+        { stack: "dev", label: "1", switches: "nothing: the stack file as it is (endpoints off)", sets: [] },
+        { stack: "dev", label: "2", switches: "`serving.endpoints.classifier.enabled true`", sets: CLASSIFIER_ON },
+        { stack: "dev", label: "3", switches: "`serving.endpoints.feedback.enabled true`", sets: [...TRAINED] },
+    ],
+    [
+        { stack: "prod", label: "1", switches: "both endpoints `false` for this run", sets: OFF },
+        { stack: "prod", label: "2", switches: "`serving.endpoints.classifier.enabled true`", sets: [OFF[1]] },
+        { stack: "prod", label: "3", switches: "`serving.endpoints.feedback.enabled true` (the stack file as it is)", sets: [] },
+    ],
+    [{ stack: "prod", label: "all at once", switches: "nothing: the stack file as it is (endpoints on)", sets: [] }],
+];
+
+/** The modelled critical path of each run of a first deployment, and whether each fits in an hour. */
+export async function firstDeploymentRuns(planner: Planner = defaultPlanner): Promise<string> {
+    const rows: string[] = [];
+    let staged = 0;
+    let atOnce = 0;
+    for (const runs of FIRST_DEPLOYMENT_RUNS) {
+        let before = new Set<string>();
+        for (const run of runs) {
+            const { document } = await planner(run.stack, run.sets);
+            const created = document.resources.filter((r) => !before.has(r.urn));
+            const cp = criticalPath(created);
+            const endpoints = created.filter((r) => r.type === SERVING_TYPE).map((r) => `endpoint ${r.name}`);
+            const app = created.some((r) => r.type === APP_TYPE) ? ["the app"] : [];
+            const what = [...endpoints, ...app].join(", ");
+            rows.push(`| \`${run.stack}\` | ${run.label} | ${run.switches} | ${created.length}${what ? ` (${what})` : ""} | ${formatSeconds(cp.total.low)} – ${formatSeconds(cp.total.high)} |`);
+            if (runs.length > 1) staged = Math.max(staged, cp.total.high);
+            else atOnce = cp.total.high;
+            before = new Set(document.resources.map((r) => r.urn));
+        }
+    }
+    const hour = 3600;
+    return [
+        "| stack | run | switches | creates | modelled time, typical – worst |",
+        "|---|---|---|---|---|",
+        ...rows,
+        "",
+        `The longest staged run takes at most ${formatSeconds(staged)} (${staged < hour ? "within" : "beyond"} an hour); prod in one run up to ${formatSeconds(atOnce)} (${atOnce < hour ? "within" : "beyond"} an hour).`,
+    ].join("\n");
+}
+
 /** The generated sections, per repository-relative file (the `toc` sections are added by `renderPages`). */
 export async function generatedSections(planner: Planner = defaultPlanner, differ: Differ = planDiff): Promise<Record<string, Record<string, string>>> {
     const dev = await planner("dev", []);
@@ -99,6 +156,7 @@ export async function generatedSections(planner: Planner = defaultPlanner, diffe
             policies: policyTable(),
         },
         "docs/serving.md": { "serving-preview": await servingPreview(planner) },
+        "docs/operations.md": { "first-deployment-runs": await firstDeploymentRuns(planner) },
         "docs/recipes.md": recipes,
     };
 }
