@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { CONFIG_DEFAULTS, CONFIG_KEYS, LOCATION_KEY, LakehouseConfig, resolveConfig } from "../components/config";
-import { CONFIG_REFERENCE, ReferenceEntry, entryFor, pathMatches } from "../components/settings/reference";
+import { CONFIG_REFERENCE, ReferenceEntry, allowedText, entryFor, pathMatches } from "../components/settings/reference";
 import { ConfigIssue, PlainObject, isConfigError } from "../components/settings/validate";
 import { CONFIG_SECTIONS, configReference, defaultText, topKey } from "../tools/config-docs";
 import { splitPath } from "../tools/stack-config";
@@ -214,5 +214,6 @@ describe("configuration reference: allowed values and defaults are what the pars
         for (const [i, found] of rows.entries()) expect(found.length, CONFIG_REFERENCE[i].path).to.equal(1);
         for (const [row] of rows) expect(row.length, row.slice(0, 60)).to.be.at.most(260);
         for (const e of CONFIG_REFERENCE) expect(e.summary.length, e.path).to.be.at.most(110);
+        for (const e of CONFIG_REFERENCE) expect(allowedText(e), `${e.path}: allowed values`).to.not.equal("");
     });
 });

@@ -192,7 +192,7 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
             "Models have their own lifecycle: the catalog creates them, serving endpoints refer to them (an entity's `model` must be declared here) but never create or delete them, " +
             "and a model removed from this list stays in Unity Catalog with its versions (Pulumi only stops managing it).",
     },
-    { path: "models.<name>.comment", type: "string", summary: "What the model is, shown in Catalog Explorer." },
+    { path: "models.<name>.comment", type: "string", allowed: "any text", summary: "What the model is, shown in Catalog Explorer." },
     // --- principals -----------------------------------------------------------------------------
     {
         path: "principals.<role>",
@@ -264,7 +264,7 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         summary: "One serving endpoint, merged field by field over the defaults below.",
         details: "A stack's `serving.endpoints` is laid over the default endpoints field by field (entities too), so `pulumi config set --path serving.endpoints.feedback.enabled true` keeps everything else; `~` (null) in the stack file removes a default endpoint or entity. See [Model serving](serving.md).",
     },
-    { path: "serving.endpoints.<key>.name", type: "string", allowed: "letters, digits, `-`, `_` (at most 63)", derived: "`<namePrefix>-<key>`", summary: "Databricks endpoint name; renaming replaces the endpoint." },
+    { path: "serving.endpoints.<key>.name", type: "string", allowed: ENDPOINT_NAME.allowed.replace(/^an endpoint name: /, ""), derived: "`<namePrefix>-<key>`", summary: "Databricks endpoint name; renaming replaces the endpoint." },
     {
         path: "serving.endpoints.<key>.enabled",
         type: "boolean",
@@ -275,8 +275,9 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
     {
         path: "serving.endpoints.<key>.entities.<entity>",
         type: "object",
-        allowed: `an entity name (${ENTITY_NAME.allowed.replace(/^a served entity name: /, "")}); at most ${MAX_SERVED_ENTITIES}`,
+        allowed: `an entity name; at most ${MAX_SERVED_ENTITIES} per endpoint`,
         summary: "A served entity: a registered model at a pinned version.",
+        details: `Entity names are ${ENTITY_NAME.allowed.replace(/^a served entity name: /, "")}; routes point at them, so they survive a new version.`,
     },
     { path: "serving.endpoints.<key>.entities.<entity>.model", type: "string", allowed: "a model declared in `models`", summary: "The registered model it serves; required." },
     { path: "serving.endpoints.<key>.entities.<entity>.version", type: "integer", range: { min: 1, max: 1_000_000 }, summary: "Pinned model version; required." },
@@ -295,8 +296,8 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         derived: "`serving.traffic` (several entities) or 100 (one)",
         summary: "The endpoint's own split, one route per entity, adding up to 100.",
     },
-    { path: "serving.endpoints.<key>.consumers", type: "list of string", derived: "`serving.consumers`", summary: "Roles with CAN_QUERY on this endpoint." },
-    { path: "serving.endpoints.<key>.rateLimits", type: "list of object", derived: "`serving.rateLimits`", summary: "This endpoint's rate limits (items as in `serving.rateLimits`)." },
+    { path: "serving.endpoints.<key>.consumers", type: "list of string", allowed: "as `serving.consumers`", derived: "`serving.consumers`", summary: "Roles with CAN_QUERY on this endpoint." },
+    { path: "serving.endpoints.<key>.rateLimits", type: "list of object", allowed: "as `serving.rateLimits`", derived: "`serving.rateLimits`", summary: "This endpoint's rate limits (items as in `serving.rateLimits`)." },
     {
         path: "serving.endpoints.<key>.inferenceTablePrefix",
         type: "string",
@@ -397,7 +398,7 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
     {
         path: "adopt.servingEndpoints.<key>",
         type: "string",
-        allowed: `an endpoint name (${ENDPOINT_NAME.allowed.replace(/^an endpoint name: /, "")})`,
+        allowed: `an endpoint name: ${ENDPOINT_NAME.allowed.replace(/^an endpoint name: /, "")}`,
         summary: "Import this existing endpoint as `serving.endpoints.<key>` (same name, enabled).",
     },
 ];
