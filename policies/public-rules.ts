@@ -81,7 +81,7 @@ const NO_QUEUES = "The program creates no queues and no workload uses the Queue 
 const DIAGNOSTICS_GAP = "Storage request logs need a diagnostic setting on the blob service (blobServices/default: StorageRead, StorageWrite, StorageDelete; SRA.md §3.10); the program sends none yet and no pack policy asks for one.";
 const NSG_GAP = "No pack policy reads network security group rules yet; the rule applies once the program creates NSGs (SRA.md §1 spoke).";
 const KEY_VAULT_GAP = "No pack policy checks Key Vault yet; the rule applies once the customer-managed-key option creates a vault (SRA.md §1 CMK).";
-const WORKSPACE_SETTING_GAP = "A workspace setting the program does not manage yet (no databricks.WorkspaceConf or workspace settings resource), so the workspace keeps the Databricks default and no pack policy checks it.";
+const WORKSPACE_SETTING_GAP = "A workspace setting the program does not manage yet (databricks.WorkspaceConf or a workspace settings resource); no pack policy checks it.";
 const ACCOUNT_LEVEL = "An account-level setting: the program deploys one workspace with a workspace-level provider and manages nothing in the Databricks account console.";
 const NO_PATS = "The program creates no personal access tokens: it deploys with Entra ID (OIDC or a managed identity), its jobs and pipelines run as a service principal, and the app uses its own principal; user tokens are bounded by the workspace's token settings (IA-5, a gap).";
 
@@ -113,6 +113,11 @@ export const CHECKOV_ANSWERS: Readonly<Record<string, RuleAnswer>> = {
             "A SAS expiration policy limits SAS tokens signed with an account key; shared key authorization is off (storage-shared-key-disabled), so no such token can be signed, and user delegation SAS live at most 7 days.",
     },
     CKV2_AZURE_47: { policies: ["storage-no-public-blob-access"] },
+    // The exported template itself
+    CKV_AZURE_131: {
+        notApplicable:
+            "About a template's own secureString parameters: the program is deployed by Pulumi, not from a template, and the ARM export declares each secret as a securestring parameter without a default (tools/arm.ts).",
+    },
     // Databricks workspace
     CKV_AZURE_158: { policies: ["workspace-public-network-access-disabled"] },
     CKV2_AZURE_48: { policies: ["workspace-customer-managed-keys"] },
@@ -240,7 +245,7 @@ export const SAT_ANSWERS: Readonly<Record<string, RuleAnswer>> = {
     "INFO-11": { gap: WORKSPACE_SETTING_GAP },
     "INFO-18": { notApplicable: "Metastore-level privileges: the program grants CREATE_RECIPIENT or CREATE_SHARE to no one (its grants are on its own catalog and below)." },
     "INFO-29": { notApplicable: "The serving endpoints serve the program's own Unity Catalog models; no external model provider is used." },
-    "INFO-38": { notApplicable: "The artifact allowlist is a metastore setting: " + ACCOUNT_LEVEL.charAt(0).toLowerCase() + ACCOUNT_LEVEL.slice(1) },
+    "INFO-38": { notApplicable: "The artifact allowlist is a metastore setting, outside the one workspace the program deploys; the program installs no libraries or init scripts that would need it." },
     "INFO-39": { gap: "The workspace does not turn on the compliance security profile (enhancedSecurityCompliance) and no pack policy asks for it; SRA.md §3.7 lists what it costs." },
     "INFO-40": { gap: "The workspace does not turn on enhanced security monitoring (enhancedSecurityCompliance) and no pack policy asks for it." },
     "INFO-41": { notApplicable: ACCOUNT_LEVEL },
