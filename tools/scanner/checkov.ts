@@ -113,7 +113,12 @@ export function runCheckov(install: CheckovInstall, dir: string): CheckovReport 
     const result = spawnSync(
         install.python,
         ["-m", "checkov.main", "--directory", dir, "--framework", "arm", "--output", "json", "--compact", "--skip-download"],
-        { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, LOG_LEVEL: "ERROR" } },
+        {
+            encoding: "utf8",
+            maxBuffer: 256 * 1024 * 1024,
+            // Offline and quiet: no check for a newer Checkov on PyPI (its banner asks at import), no platform mapping.
+            env: { ...process.env, LOG_LEVEL: "ERROR", CKV_SKIP_PACKAGE_UPDATE_CHECK: "true", BC_SKIP_MAPPING: "TRUE" },
+        },
     );
     if (result.error) throw new Error(`checkov: ${result.error.message}`);
     // Exit 1 means "some check failed"; anything else without a report is a crash.
