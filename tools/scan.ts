@@ -165,6 +165,8 @@ export function judge(
         }
     }
     failed += standalone;
+    const order = (f: ScanFailure) => `${String(stacks.findIndex((st) => st.stack === f.stack)).padStart(3, "0")} ${f.rule.replace(/\d+/g, (n) => n.padStart(5, "0"))} ${f.resource}`;
+    failures.sort((a, b) => order(a).localeCompare(order(b)));
     return { version: report.version, stacks: results, failures, errors, gate: { passed, failed } };
 }
 
