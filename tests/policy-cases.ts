@@ -21,6 +21,7 @@ import {
     res,
     roleDefinition,
 } from "./policy-fixtures";
+import { SAT_CASES } from "./policy-cases-sat";
 
 export interface PolicyCase {
     title: string;
@@ -478,4 +479,6 @@ export const CASES: Record<string, PolicyCases> = {
             { title: "forceDestroy in development", resources: () => [res(T.schema, { name: "gold", catalogName: "lake", forceDestroy: true })] },
         ],
     },
+    // ── Databricks Security Analysis Tool baseline (tests/policy-cases-sat.ts) ────────────
+    ...SAT_CASES,
 };

@@ -13,6 +13,7 @@ import * as path from "path";
 import type { Policies } from "@pulumi/policy";
 import { allPolicies, policyGroups } from "../policies/rules";
 import { PUBLIC_RULES, coverage, parsePublicRuleIds } from "../policies/public-rules";
+import { COVERAGE_PAGE, readFigures } from "./coverage";
 
 export const ROOT = path.resolve(__dirname, "..");
 /** Where REFERENCE.md lives next to the repository (the shared design folder). */
@@ -35,7 +36,7 @@ export function policyTable(groups = policyGroups): string {
     const f = packFigures(groups.flatMap((g) => g.policies));
     const levels = Object.entries(f.byLevel).map(([level, n]) => `${n} ${level}`).join(", ");
     const lines = [
-        `${f.total} policies (${levels}); they cover ${f.publicCovered} of the ${f.publicRules} Checkov / Trivy rules of the reference list (policies/public-rules.ts).`,
+        `${f.total} policies (${levels}); they cover ${f.publicCovered} of the ${f.publicRules} Checkov / Trivy rules of the reference list (policies/public-rules.ts).${coverageClaim()}`,
         "",
         "| Policy | Level | What it checks | Config | Public rules |",
         "|---|---|---|---|---|",
@@ -47,6 +48,16 @@ export function policyTable(groups = policyGroups): string {
         }
     }
     return lines.join("\n");
+}
+
+/**
+ * The claim about whole rule sets, from the generated coverage page (docs/coverage.md, `npm run
+ * coverage`): empty when the page does not exist yet.
+ */
+export function coverageClaim(page = COVERAGE_PAGE): string {
+    const figures = fs.existsSync(page) ? readFigures(fs.readFileSync(page, "utf8")) : undefined;
+    if (!figures) return "";
+    return ` Of all ${figures.considered} rules of Checkov, Trivy and the Databricks Security Analysis Tool, ${figures.applicable} are about what the program creates: the pack enforces ${figures.enforced}, ${figures.gaps} are known gaps, the others do not apply (docs/coverage.md, each rule with its policy or reason).`;
 }
 
 export interface PackFigures {

@@ -10,6 +10,7 @@ import { databricksAccessPolicies } from "./databricks-access";
 import { databricksComputePolicies } from "./databricks-compute";
 import { entraPolicies } from "./entra";
 import { grantsPolicies } from "./grants";
+import { satBaselinePolicies } from "./sat-baseline";
 import { servingPolicies } from "./serving";
 
 /** The pack's policies by concern (the README's table follows this order). */
@@ -25,6 +26,7 @@ export const policyGroups: { title: string; policies: Policies }[] = [
     { title: "Azure role assignments", policies: azureRbacPolicies },
     { title: "Entra ID", policies: entraPolicies },
     { title: "Data protection", policies: dataProtectionPolicies },
+    { title: "Databricks Security Analysis Tool baseline", policies: satBaselinePolicies },
 ];
 
 export const allPolicies: Policies = policyGroups.flatMap((g) => g.policies);
