@@ -2,16 +2,15 @@ import * as command from "@pulumi/command";
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { AccessControl, accessControl } from "./access";
+import { AccessControl, accessControl, AclPrincipal } from "./access";
 import { APP_RESOURCE_NAMES, FORM_SIGNING_KEY, MANIFEST, SourceFile, fileResourceName, readAppSource, renderSource, sourceHash } from "./app-source";
 import { AppSettings } from "./settings/app";
-import { DeclaredPrincipal } from "./settings/principals";
 
 export interface DataAppArgs {
     /** The resolved `lakehouse:app` settings (name, size, endpoint key, table, permissions, paths). */
     settings: AppSettings;
     /** Declared roles → principals, to turn `settings.permissions` into access controls. */
-    principals: Record<string, DeclaredPrincipal>;
+    principals: Record<string, AclPrincipal>;
     /** Catalog the app reads (the Unity Catalog component's `catalogName`). */
     catalogName: pulumi.Input<string>;
     /** The gold layer's schema (the Unity Catalog component's `schemaNames.gold`). */
@@ -143,7 +142,7 @@ export class DataApp extends pulumi.ComponentResource {
 }
 
 /** One access control per role: groups by name, service principals by application id, users by e-mail. */
-export function appAccessControls(settings: AppSettings, principals: Record<string, DeclaredPrincipal>): AccessControl[] {
+export function appAccessControls(settings: AppSettings, principals: Record<string, AclPrincipal>): AccessControl[] {
     return Object.entries(settings.permissions)
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([role, level]) => {

@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ADOPT_DEFAULTS, ADOPT_KEYS, AdoptSettings, adoptedNames, parseAdopt } from "./settings/adopt";
+import { NETWORK_DEFAULTS, NETWORK_KEYS, NetworkSettings, SECURITY_DEFAULTS, SecuritySettings, parseNetwork } from "./network/settings";
 import { APP_DEFAULTS, APP_KEYS, AppSettings, parseApp } from "./settings/app";
 import { CATALOG_DEFAULTS, CATALOG_KEYS, CatalogSettings, parseCatalog } from "./settings/catalog";
 import { GRANTS_DEFAULTS, GRANTS_KEYS, GrantMatrix, parseGrants } from "./settings/grants";
@@ -30,10 +31,14 @@ export interface LakehouseConfig extends PlatformSettings {
     pipelines: PipelinesSettings;
     /** `lakehouse:app`: the Databricks App (name, compute size, endpoint, table, permissions). */
     app: AppSettings;
+    /** `lakehouse:network`: the posture, the VNet, private endpoints and DNS, serverless access to storage. */
+    network: NetworkSettings;
+    /** `lakehouse:security`: diagnostic logs and workspace hardening. */
+    security: SecuritySettings;
 }
 
 /** Every `lakehouse:` key the program reads. `Pulumi.yaml` declares exactly these (tested). */
-export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...GRANTS_KEYS, ...SERVING_KEYS, ...PIPELINES_KEYS, ...APP_KEYS, ...ADOPT_KEYS];
+export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...GRANTS_KEYS, ...SERVING_KEYS, ...PIPELINES_KEYS, ...APP_KEYS, ...NETWORK_KEYS, ...ADOPT_KEYS];
 
 /** The default of every key, as `Pulumi.yaml` declares it (tested). */
 export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
@@ -45,6 +50,8 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
     serving: SERVING_DEFAULTS,
     pipelines: PIPELINES_DEFAULTS,
     app: APP_DEFAULTS,
+    network: NETWORK_DEFAULTS,
+    security: SECURITY_DEFAULTS,
 };
 
 /** Provider config the program reads from other namespaces. */
@@ -74,8 +81,23 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
     const pipelines = parsePipelines(check, raw, platform, principals);
     const grants = parseGrants(check, raw, principals, catalog);
     const app = parseApp(check, raw, platform, principals, serving);
+    const { network, security } = parseNetwork(check, raw, {
+        production: platform.production,
+        location: platform.location,
+        autoClusterNodes: autoClusterNodes(pipelines),
+        usesServerless: pipelines.serverless || pipelines.warehouse.serverless || app.enabled || serving.endpoints.some((e) => e.enabled),
+    });
     check.done();
-    return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving, pipelines, app });
+    return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving, pipelines, app, network, security });
+}
+
+/**
+ * The cluster nodes the workspace subnets are sized for by default: the job's and the pipeline's
+ * clusters at their largest (on classic compute), plus two hand-started clusters at the policy's cap.
+ */
+export function autoClusterNodes(pipelines: Pick<PipelinesSettings, "serverless" | "cluster" | "clusterPolicy">): number {
+    const runs = pipelines.serverless ? 0 : 2 * (pipelines.cluster.maxWorkers + 1);
+    return runs + 2 * (pipelines.clusterPolicy.maxWorkers + 1);
 }
 
 /** Parses one raw config string the way `Config.getObject` does: JSON when it is JSON. */
@@ -97,4 +119,15 @@ export function loadConfig(now: Date = new Date()): LakehouseConfig {
     }
     const location = new pulumi.Config("azure-native").get("location");
     return resolveConfig(raw, location, { project: pulumi.getProject(), stack: pulumi.getStack(), now });
+}
+
+/** The declared roles that workspace access control lists name (pipelines, warehouse, app, serving): they must be assigned to the workspace. */
+export function workspaceAclRoles(config: Pick<LakehouseConfig, "pipelines" | "app" | "serving" | "principals">): string[] {
+    const roles = new Set<string>([
+        ...config.pipelines.permissions.run,
+        ...config.pipelines.permissions.view,
+        ...(config.app.enabled ? Object.keys(config.app.permissions) : []),
+        ...config.serving.endpoints.filter((e) => e.enabled).flatMap((e) => e.consumers),
+    ]);
+    return [...roles].filter((role) => config.principals[role] !== undefined).sort();
 }

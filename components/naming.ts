@@ -38,6 +38,8 @@ export function snake(text: string): string {
 
 /** The names of the Azure and Databricks objects of one stack. */
 export interface PlatformNames {
+    /** `<prefix>-<stack>`, the stem of most names. */
+    base: string;
     resourceGroup: string;
     /** Storage account name without the random suffix (at most 18 characters). */
     storageAccountStem: string;
@@ -47,6 +49,19 @@ export interface PlatformNames {
     /** Entra application (and Databricks service principal) display name of the pipeline identity. */
     pipelineIdentity: string;
     secretScope: string;
+    /** The spoke VNet, its network security groups and NAT gateway (with its public IP). */
+    virtualNetwork: string;
+    workspaceNsg: string;
+    privateEndpointNsg: string;
+    natGateway: string;
+    natPublicIp: string;
+    /** Network security perimeter of the storage account (serverless access without an account id). */
+    perimeter: string;
+    /** Network connectivity configuration (account level: 3-30 letters, digits, dashes, underscores). */
+    networkConnectivityConfig: string;
+    logAnalytics: string;
+    /** Key Vault name without the random suffix (at most 18 characters). */
+    keyVaultStem: string;
 }
 
 /** Derives every name of a stack from the prefix and the stack name. */
@@ -54,6 +69,7 @@ export function platformNames(prefix: string, stack: string): PlatformNames {
     const base = kebab(`${prefix}-${stack}`);
     const stackFragment = alphanumeric(stack).slice(0, STACK_FRAGMENT_MAX);
     return {
+        base,
         resourceGroup: `rg-${base}`,
         storageAccountStem: `${alphanumeric(prefix)}${stackFragment}`.slice(0, 24 - STORAGE_SUFFIX_LENGTH),
         workspace: `dbw-${base}`,
@@ -61,6 +77,15 @@ export function platformNames(prefix: string, stack: string): PlatformNames {
         accessConnector: `dbac-${base}`,
         pipelineIdentity: `${base}-pipeline`,
         secretScope: `${base}-platform`,
+        virtualNetwork: `vnet-${base}`,
+        workspaceNsg: `nsg-${base}-workspace`,
+        privateEndpointNsg: `nsg-${base}-endpoints`,
+        natGateway: `nat-${base}`,
+        natPublicIp: `pip-${base}-nat`,
+        perimeter: `nsp-${base}`,
+        networkConnectivityConfig: `ncc-${base}`.slice(0, 30).replace(/-$/, ""),
+        logAnalytics: `log-${base}`,
+        keyVaultStem: `kv${alphanumeric(prefix)}${stackFragment}`.slice(0, 24 - STORAGE_SUFFIX_LENGTH),
     };
 }
 

@@ -3,9 +3,8 @@
  * policy allows. Pure: plain data from resolved settings; unit-tested without mocks.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { AccessControl, roleAccessControls } from "./access";
+import { AccessControl, roleAccessControls, AclPrincipal } from "./access";
 import { ClusterPolicySettings } from "./settings/pipelines";
-import { DeclaredPrincipal } from "./settings/principals";
 
 /** Permission levels per object for the two kinds of access config can give (never manage or own). */
 export const LEVELS = {
@@ -21,7 +20,7 @@ export const LEVELS = {
 export function accessList(
     object: keyof typeof LEVELS,
     permissions: { run: readonly string[]; view: readonly string[] },
-    principals: Record<string, DeclaredPrincipal>,
+    principals: Record<string, AclPrincipal>,
     platform: AccessControl[] = [],
 ): AccessControl[] {
     const levels: { run: string; view?: string } = LEVELS[object];

@@ -1,9 +1,9 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
+import { AclPrincipal } from "./access";
 import { LEVELS, accessList, clusterPolicyDefinition, jobComputePolicyDefinition, servicePrincipalAccess } from "./pipeline-access";
 import { ENVIRONMENT_KEY, JOB_CLUSTER_KEY, MODE_PARAMETER, fullRunTasks } from "./pipeline-tasks";
 import { PipelinesSettings } from "./settings/pipelines";
-import { DeclaredPrincipal } from "./settings/principals";
 import { uploadWorkloads, workspaceFolder } from "./workload-files";
 
 /** Databricks Runtime of the job's classic cluster (an LTS release). */
@@ -26,7 +26,7 @@ export interface PipelinesArgs {
     /** Application id of the pipeline service principal: runs the pipeline and the job, owns both. */
     pipelineApplicationId: pulumi.Input<string>;
     /** Declared roles → principals, for the run/view permissions. */
-    principals: Record<string, DeclaredPrincipal>;
+    principals: Record<string, AclPrincipal>;
     /** The workspace's Databricks provider. */
     provider: databricks.Provider;
 }

@@ -1,8 +1,9 @@
+import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { AclPrincipal } from "./access";
 import { DataApp } from "./app";
 import { UnityCatalog } from "./catalog";
-import { LakehouseConfig } from "./config";
+import { LakehouseConfig, workspaceAclRoles } from "./config";
 import { CatalogGrants } from "./grants";
 import { PlatformIdentity } from "./identity";
 import { Pipelines } from "./pipelines";
@@ -10,6 +11,14 @@ import { ModelServing, ServingAccess } from "./serving";
 import { LANDING_CONTAINER, LakehouseStorage } from "./storage";
 import { SqlWarehouse, WarehouseAccess } from "./warehouse";
 import { DatabricksWorkspace } from "./workspace";
+import { LakehouseNetwork } from "./network/network";
+import { PrivateAccess } from "./network/private-access";
+import { ServerlessAccess } from "./network/serverless";
+import { DnsZoneKey } from "./network/settings";
+import { PrincipalDirectory } from "./principals";
+import { AuditLogging } from "./security/audit";
+import { WorkspaceHardening } from "./security/hardening";
+import { ManagedKeys } from "./security/keys";
 
 /**
  * Wires the components in data-flow order (storage → workspace → identity → …) and returns the
@@ -31,17 +40,91 @@ export function buildPlatform(config: LakehouseConfig) {
         adopt: { resourceGroupId: config.adopt.resourceGroup?.id, account: config.adopt.storageAccount },
     });
 
+    // The VNet the clusters run in and the private endpoints live in, with its DNS zones.
+    const net = new LakehouseNetwork("network", {
+        location: config.location,
+        resourceGroupName: storage.resourceGroupName,
+        names,
+        settings: config.network,
+        tags: config.tags,
+    });
+
+    // Customer-managed keys, when opted in: the workspace is created with them.
+    const keys = config.security.customerManagedKeys
+        ? new ManagedKeys("keys", {
+              location: config.location,
+              resourceGroupName: storage.resourceGroupName,
+              vaultNameStem: names.keyVaultStem,
+              privateEndpoint: { subnetId: net.privateEndpointSubnetId, dnsZoneId: requiredZone(net, "vault"), name: `pe-${names.base}-vault` },
+              tags: config.tags,
+          })
+        : undefined;
+
     const workspace = new DatabricksWorkspace("workspace", {
         location: config.location,
         resourceGroupName: storage.resourceGroupName,
         workspaceName: names.workspace,
         managedResourceGroupName: names.managedResourceGroup,
-        network: config.network,
+        posture: config.network.posture,
+        virtualNetwork: { id: net.virtualNetworkId, hostSubnet: net.hostSubnetName, containerSubnet: net.containerSubnetName },
+        networkReady: net.workspaceReady,
+        security: config.security,
+        managedServicesKey: keys?.managedServicesKey,
         tags: config.tags,
         adopt:
             config.adopt.workspace && config.adopt.managedResourceGroup
                 ? { id: config.adopt.workspace.id, managedResourceGroupId: config.adopt.managedResourceGroup.id }
                 : undefined,
+    });
+
+    // Classic compute reaches the storage through private endpoints; in the private posture the
+    // workspace's own front end is a private endpoint too.
+    new PrivateAccess("private-access", {
+        location: config.location,
+        resourceGroupName: storage.resourceGroupName,
+        nameStem: names.base,
+        settings: config.network,
+        subnetId: net.privateEndpointSubnetId,
+        dnsZoneIds: net.dnsZoneIds,
+        storageAccountId: storage.accountId,
+        workspaceResourceId: workspace.resourceId,
+        tags: config.tags,
+    });
+
+    // The account-level provider (NCC, principal checks) exists only with an account id.
+    const accountProvider = config.network.databricksAccountId
+        ? new databricks.Provider("account-provider", { host: ACCOUNT_HOST, accountId: config.network.databricksAccountId })
+        : undefined;
+
+    // Serverless compute reaches the storage through NCC private endpoints, or the perimeter.
+    new ServerlessAccess("serverless-access", {
+        location: config.location,
+        resourceGroupName: storage.resourceGroupName,
+        settings: config.network,
+        names,
+        storageAccount: { id: storage.accountId, name: storage.accountName },
+        workspaceId: workspace.workspaceId,
+        accountProvider,
+        tags: config.tags,
+    });
+
+    new AuditLogging("audit", {
+        location: config.location,
+        resourceGroupName: storage.resourceGroupName,
+        logAnalyticsName: names.logAnalytics,
+        existingLogAnalyticsId: config.security.logAnalyticsWorkspaceId,
+        retentionDays: config.security.logRetentionDays,
+        workspaceResourceId: workspace.resourceId,
+        storageAccountId: storage.accountId,
+        tags: config.tags,
+    });
+
+    // Who ACLs may name: assigned to the workspace first (and, with an account id, checked in the account at preview).
+    const directory = new PrincipalDirectory("principals", {
+        principals: config.principals,
+        aclRoles: workspaceAclRoles(config),
+        provider: workspace.provider,
+        accountProvider,
     });
 
     const identity = new PlatformIdentity("identity", {
@@ -85,7 +168,7 @@ export function buildPlatform(config: LakehouseConfig) {
         landingVolumePath: catalog.landingVolumePath,
         warehouseId: warehouse.warehouseId,
         pipelineApplicationId: identity.applicationId,
-        principals: config.principals,
+        principals: directory.aclPrincipals,
         provider: workspace.provider,
     });
 
@@ -107,7 +190,7 @@ export function buildPlatform(config: LakehouseConfig) {
     const app = config.app.enabled
         ? new DataApp("app", {
               settings: config.app,
-              principals: config.principals,
+              principals: directory.aclPrincipals,
               catalogName: catalog.catalogName,
               schemaName: catalog.schemaNames.gold,
               warehouseId: warehouse.warehouseId,
@@ -126,12 +209,12 @@ export function buildPlatform(config: LakehouseConfig) {
         pipelineApplicationId: identity.applicationId,
         appServicePrincipal: app?.servicePrincipalClientId,
         permissions: config.pipelines.permissions,
-        principals: config.principals,
+        principals: directory.aclPrincipals,
         provider: workspace.provider,
     });
 
     // Who may query the endpoints: the consumer roles, and the app on the endpoint it scores against.
-    const queryPrincipals: Record<string, AclPrincipal> = { ...config.principals, pipeline: { kind: "servicePrincipal", name: identity.applicationId } };
+    const queryPrincipals: Record<string, AclPrincipal> = { ...directory.aclPrincipals, pipeline: { kind: "servicePrincipal", name: identity.applicationId } };
     if (app) queryPrincipals.app = { kind: "servicePrincipal", name: app.servicePrincipalClientId };
     new ServingAccess("serving-access", {
         endpoints: config.serving.endpoints,
@@ -145,7 +228,20 @@ export function buildPlatform(config: LakehouseConfig) {
     // (no app in the stack: the `app` role's grants are left out).
     const grantPrincipals: Record<string, pulumi.Input<string> | undefined> = { pipeline: identity.applicationId, app: app?.servicePrincipalClientId };
     for (const [role, principal] of Object.entries(config.principals)) grantPrincipals[role] = principal.name;
-    new CatalogGrants("grants", { matrix: config.grants, securables: catalog.securables, principals: grantPrincipals, provider: workspace.provider });
+    const grants = new CatalogGrants("grants", { matrix: config.grants, securables: catalog.securables, principals: grantPrincipals, provider: workspace.provider });
+
+    // Hardening last: restricting workspace admins must come after the deployer has set the job's
+    // and the pipeline's run-as principal, and the default namespace needs the catalog.
+    new WorkspaceHardening(
+        "hardening",
+        {
+            production: config.production,
+            defaultCatalog: catalog.catalogName,
+            allowedIpRanges: config.network.workspaceAllowedIpRanges,
+            provider: workspace.provider,
+        },
+        { dependsOn: [pipelines, grants, ...(app ? [app] : [])] },
+    );
 
     return {
         resourceGroup: storage.resourceGroupName,
@@ -166,4 +262,13 @@ export function buildPlatform(config: LakehouseConfig) {
         // Only a stack with the app has these (an undefined output is a warning in every preview).
         ...(app ? { appUrl: app.url, appServicePrincipal: app.servicePrincipalClientId } : {}),
     };
+}
+
+/** Where the account-level Databricks APIs live (Azure). */
+export const ACCOUNT_HOST = "https://accounts.azuredatabricks.net";
+
+function requiredZone(net: LakehouseNetwork, key: DnsZoneKey): pulumi.Output<string> {
+    const id = net.dnsZoneIds[key];
+    if (id === undefined) throw new Error(`the network has no ${key} DNS zone`);
+    return id;
 }

@@ -6,7 +6,8 @@ import * as random from "@pulumi/random";
 import * as time from "@pulumiverse/time";
 import { STORAGE_SUFFIX_LENGTH } from "./naming";
 import { adoptOptions } from "./settings/adopt";
-import { NetworkSettings, StorageSettings } from "./settings/platform";
+import { NetworkSettings } from "./network/settings";
+import { StorageSettings } from "./settings/platform";
 import { BUILTIN_ROLES, azureRoleAssignment } from "./rbac";
 
 /**
@@ -32,8 +33,13 @@ export interface LakehouseStorageArgs {
     accessConnectorName: string;
     /** Medallion layers: one private container each, plus the landing container. */
     layers: string[];
-    /** Storage firewall posture; the default action is always Deny. */
-    network: NetworkSettings;
+    /**
+     * The posture's storage side: no public endpoint at all (serverless through NCC private endpoints),
+     * or one secured by the network security perimeter (serverless compute), beside a firewall that
+     * denies everyone but the access connector and the operators' addresses. Classic compute always
+     * comes through private endpoints.
+     */
+    network: Pick<NetworkSettings, "storagePublicNetworkAccess" | "storageAllowedIpRanges">;
     /** Replication SKU and soft-delete retention. */
     settings: StorageSettings;
     /** Protect the account and containers from deletion (`pulumi destroy` refuses while set). */
@@ -130,7 +136,7 @@ export class LakehouseStorage extends pulumi.ComponentResource {
                 allowCrossTenantReplication: false,
                 isLocalUserEnabled: false,
                 isSftpEnabled: false,
-                publicNetworkAccess: storage.PublicNetworkAccess.Enabled,
+                publicNetworkAccess: args.network.storagePublicNetworkAccess,
                 networkRuleSet: {
                     defaultAction: storage.DefaultAction.Deny,
                     bypass: storage.Bypass.AzureServices,

@@ -1,8 +1,8 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
+import { AclPrincipal } from "./access";
 import { accessList, servicePrincipalAccess } from "./pipeline-access";
 import { WarehouseSettings } from "./settings/pipelines";
-import { DeclaredPrincipal } from "./settings/principals";
 
 export interface SqlWarehouseArgs {
     /** Warehouse name (`<prefix>-<stack>-warehouse`). */
@@ -56,7 +56,7 @@ export interface WarehouseAccessArgs {
     /** `pipelines.permissions`: run roles get CAN_USE, view roles CAN_VIEW. */
     permissions: { run: readonly string[]; view: readonly string[] };
     /** Declared roles → principals. */
-    principals: Record<string, DeclaredPrincipal>;
+    principals: Record<string, AclPrincipal>;
     /** The workspace's Databricks provider. */
     provider: databricks.Provider;
 }

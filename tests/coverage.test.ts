@@ -65,7 +65,8 @@ describe("coverage: every public rule → a pack policy or a reason (docs/covera
         const row = (source: string, id: string) => cov.rows.find((r) => r.source === source && r.id === id)!;
         expect(row("checkov", "CKV_AZURE_35").status).to.equal("enforced");
         expect(row("checkov", "CKV_AZURE_1").status).to.equal("type-not-created");
-        expect(row("trivy", "AVD-AZU-0047")).to.deep.include({ status: "type-not-created", prepared: true });
+        // Key Vault rules are answered ahead: the vault exists only with security.customerManagedKeys.
+        expect(row("trivy", "AVD-AZU-0013")).to.deep.include({ status: "type-not-created", prepared: true });
         expect(row("sat", "DP-3").status).to.equal("not-run-on-azure");
         expect(cov.createdTypes).to.include.members(["Microsoft.Storage/storageAccounts", "Microsoft.Databricks/workspaces", "Microsoft.Authorization/roleAssignments", "Microsoft.Resources/resourceGroups"]);
     });

@@ -90,18 +90,23 @@ describe("foundation: workspace", () => {
         expect(ws.managedResourceGroupId).to.equal("/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-lakehouse-dev-dbw-managed");
     });
 
-    it("goes private with VNet injection when public access is disabled", async () => {
+    it("is injected into an existing VNet named in config, private when the posture says so", async () => {
         const vnet = "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub";
-        const ws = (
-            await planOf(
-                "dev",
-                "network.workspacePublicNetworkAccess=Disabled",
-                `network.virtualNetwork={"id":"${vnet}","publicSubnetName":"dbx-host","privateSubnetName":"dbx-container"}`,
-            )
-        ).ofType(T.workspace)[0].inputs as any;
+        const s = await planOf(
+            "dev",
+            "network.posture=private",
+            `network.virtualNetwork={"id":"${vnet}","hostSubnet":"dbx-host","containerSubnet":"dbx-container","privateEndpointSubnet":"endpoints"}`,
+        );
+        const ws = s.ofType(T.workspace)[0].inputs as any;
         expect(ws.publicNetworkAccess).to.equal("Disabled");
         expect(ws.requiredNsgRules).to.equal("NoAzureDatabricksRules");
-        expect(ws.parameters.customVirtualNetworkId).to.deep.equal({ value: vnet });
+        expect(ws.parameters).to.deep.include({
+            customVirtualNetworkId: { value: vnet },
+            customPublicSubnetName: { value: "dbx-host" },
+            customPrivateSubnetName: { value: "dbx-container" },
+        });
+        // The network team's VNet: the program adds no VNet, subnet, NSG or NAT gateway to it.
+        expect(s.run.resources.filter((r) => /:network:(VirtualNetwork|Subnet|NetworkSecurityGroup|NatGateway)$/.test(r.type))).to.deep.equal([]);
     });
 
     it("builds the Databricks provider from the workspace's URL and resource id", async () => {

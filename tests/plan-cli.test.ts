@@ -27,7 +27,7 @@ describe("offline plan: command line", () => {
         const { status, stdout, stderr } = plan("--stack", "dev", ...TRAINED.flatMap((set) => ["--set", set]), "--json");
         expect(status, stderr).to.equal(0);
         const doc = JSON.parse(stdout);
-        expect(doc).to.have.keys(["stack", "project", "resources", "outputs", "policies", "grants", "principalRoles", "quota"]);
+        expect(doc).to.have.keys(["stack", "project", "resources", "outputs", "policies", "grants", "principalRoles", "quota", "reachability", "preconditions"]);
         // The grants report: principal → securables with granted and inherited privileges.
         for (const entries of Object.values<any[]>(doc.grants)) for (const e of entries) expect(e).to.have.keys(["kind", "name", "privileges", "inherited"]);
         expect(doc.stack).to.equal("dev");
@@ -257,5 +257,17 @@ describe("offline plan: URNs are the ones the Pulumi engine assigns", () => {
             for (const ref of [r.parent, r.provider, ...r.dependencies].filter(Boolean)) expect(urns.has(ref) || ref.includes("::pulumi:providers:"), `${r.urn} → ${ref}`).to.equal(true);
         }
         for (const v of document.policies.violations) if (v.urn) expect(urns.has(v.urn), v.urn).to.equal(true);
+    });
+});
+
+describe("offline plan: a fresh stack comes up from nothing", () => {
+    it("needs nothing outside the program for the shipped stack files (endpoints wait for their models)", async () => {
+        for (const stack of ["dev", "prod"]) expect((await planOf(stack)).document.preconditions, stack).to.deep.equal([]);
+    });
+
+    it("names the model versions an enabled endpoint needs registered before pulumi up", async () => {
+        const { document } = await planOf("prod", ...TRAINED);
+        expect(document.preconditions).to.include("model lakehouse_prod.lakehouse_gold.pneumonia_poc_classifier version 1 registered (serving.endpoints.classifier.entities.champion)");
+        expect(document.preconditions).to.have.length(3);
     });
 });

@@ -233,6 +233,27 @@ export const TYPES: Readonly<Record<string, TypeSpec>> = {
         name: ["publicIpAddressName"],
         drop: ["id"],
     },
+    "azure-native:network:NetworkSecurityPerimeter": {
+        arm: "Microsoft.Network/networkSecurityPerimeters",
+        name: ["networkSecurityPerimeterName"],
+        drop: ["id"],
+    },
+    "azure-native:network:NetworkSecurityPerimeterProfile": {
+        arm: "Microsoft.Network/networkSecurityPerimeters/profiles",
+        name: ["networkSecurityPerimeterName", "profileName"],
+        drop: ["id"],
+    },
+    "azure-native:network:NetworkSecurityPerimeterAccessRule": {
+        arm: "Microsoft.Network/networkSecurityPerimeters/profiles/accessRules",
+        name: ["networkSecurityPerimeterName", "profileName", "accessRuleName"],
+        drop: ["id"],
+    },
+    "azure-native:network:NetworkSecurityPerimeterAssociation": {
+        arm: "Microsoft.Network/networkSecurityPerimeters/resourceAssociations",
+        name: ["networkSecurityPerimeterName", "associationName"],
+        drop: ["id"],
+        subResources: ["privateLinkResource", "profile"],
+    },
     "azure-native:privatedns:PrivateZone": {
         arm: "Microsoft.Network/privateDnsZones",
         name: ["privateZoneName"],

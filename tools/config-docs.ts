@@ -13,6 +13,7 @@ import { CONFIG_REFERENCE, ReferenceEntry, allowedText } from "../components/set
 export const CONFIG_SECTIONS: readonly { title: string; keys: readonly string[] }[] = [
     { title: "Platform", keys: [LOCATION_KEY, "environment", "protectData", "namePrefix", "tags", "computeSize", "secretRotationDays"] },
     { title: "Network", keys: ["network"] },
+    { title: "Security", keys: ["security"] },
     { title: "Storage", keys: ["storage"] },
     { title: "Unity Catalog names", keys: ["catalog", "schema", "layers", "landingVolume", "metadataTable", "metastoreId", "models"] },
     { title: "Principals", keys: ["principals"] },

@@ -16,6 +16,7 @@ import { Differ, RECIPES, recipeSection } from "./recipe-docs";
 import { readSection, sectionNames, tableOfContents, writeSection } from "./readme";
 import { TRAINED } from "./scenarios";
 import { parseOverride } from "./stack-config";
+import { renderReachability } from "../policies/reachability";
 
 /** Plans a stack with `--set` overrides (`path=value`); tests pass a memoized one. */
 export type Planner = (stack: string, sets: string[]) => Promise<{ run: ProgramRun; document: PlanDocument }>;
@@ -93,7 +94,6 @@ interface Run {
     sets: string[];
 }
 
-const OFF = ["serving.endpoints.classifier.enabled=false", "serving.endpoints.feedback.enabled=false"];
 const CLASSIFIER_ON = ["serving.endpoints.classifier.enabled=true"];
 
 /** The runs of a first deployment per stack, each after the one before it (the first from nothing). */
@@ -104,11 +104,11 @@ export const FIRST_DEPLOYMENT_RUNS: readonly Run[][] = [
         { stack: "dev", label: "3", switches: "`serving.endpoints.feedback.enabled true`", sets: [...TRAINED] },
     ],
     [
-        { stack: "prod", label: "1", switches: "both endpoints `false` for this run", sets: OFF },
-        { stack: "prod", label: "2", switches: "`serving.endpoints.classifier.enabled true`", sets: [OFF[1]] },
-        { stack: "prod", label: "3", switches: "`serving.endpoints.feedback.enabled true` (the stack file as it is)", sets: [] },
+        { stack: "prod", label: "1", switches: "nothing: the stack file as it is (endpoints off)", sets: [] },
+        { stack: "prod", label: "2", switches: "`serving.endpoints.classifier.enabled true`", sets: CLASSIFIER_ON },
+        { stack: "prod", label: "3", switches: "`serving.endpoints.feedback.enabled true`", sets: [...TRAINED] },
     ],
-    [{ stack: "prod", label: "all at once", switches: "nothing: the stack file as it is (endpoints on)", sets: [] }],
+    [{ stack: "prod", label: "all at once", switches: "both endpoints on in the first run (models promoted beforehand)", sets: [...TRAINED] }],
 ];
 
 /** The modelled critical path of each run of a first deployment, and whether each fits in an hour. */
@@ -158,7 +158,35 @@ export async function generatedSections(planner: Planner = defaultPlanner, diffe
         "docs/serving.md": { "serving-preview": await servingPreview(planner) },
         "docs/operations.md": { "first-deployment-runs": await firstDeploymentRuns(planner) },
         "docs/recipes.md": recipes,
+        "docs/networking.md": { "network-plan": await networkPlan(planner) },
     };
+}
+
+/** Components of the network concern, as the plan registers them. */
+const NETWORK_COMPONENTS = ["lakehouse:network:LakehouseNetwork", "lakehouse:network:PrivateAccess", "lakehouse:network:ServerlessAccess", "lakehouse:security:AuditLogging", "lakehouse:security:WorkspaceHardening"];
+
+/** Per stack (as shipped, and with the models registered): what the network concern creates, and the reachability table. */
+export async function networkPlan(planner: Planner = defaultPlanner): Promise<string> {
+    const out: string[] = [];
+    for (const stack of DOC_STACKS) {
+        const { run, document } = await planner(stack, [...TRAINED]);
+        const config = resolvedConfig(run);
+        const components = document.resources.filter((r) => NETWORK_COMPONENTS.includes(r.type));
+        const counts = components.map((c) => `${c.name} ${document.resources.filter((r) => r.parent === c.urn).length}`);
+        out.push(
+            `**${stack}** — posture \`${config.network.posture}\`, serverless access \`${config.network.serverlessAccess}\`; ` +
+                `resources of the network and security components: ${counts.join(", ")} (of ${document.resources.length} in all, endpoints on):`,
+            "",
+            "```text",
+            `$ npm run plan -- --stack ${stack}${TRAINED.map((t) => ` --set ${t}`).join("")}`,
+            "…",
+            ...renderReachability(document.reachability),
+            "…",
+            "```",
+            "",
+        );
+    }
+    return out.join("\n").trimEnd();
 }
 
 /**

@@ -75,6 +75,8 @@ export interface RunOptions {
     program?: string;
     /** Called with each URN as it is registered (even when the run later fails). */
     onRegister?: (urn: string) => void;
+    /** The Databricks account's principals for account-level lookups (default: every name exists). */
+    account?: AccountDirectory;
 }
 
 /** Thrown when the program registers the same URN twice (the engine would refuse the update). */
@@ -143,9 +145,68 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
             };
         case "random:index/randomString:RandomString":
             return { result: "a1b2c3".slice(0, inputs.length ?? 6) };
+        case "azure-native:network:VirtualNetwork":
+            return { name: inputs.virtualNetworkName, id: arm("Microsoft.Network", "virtualNetworks", inputs.virtualNetworkName) };
+        case "azure-native:network:Subnet":
+            return { name: inputs.subnetName, id: arm("Microsoft.Network", "virtualNetworks", `${inputs.virtualNetworkName}/subnets/${inputs.subnetName}`) };
+        case "azure-native:network:NetworkSecurityGroup":
+            return { name: inputs.networkSecurityGroupName, id: arm("Microsoft.Network", "networkSecurityGroups", inputs.networkSecurityGroupName) };
+        case "azure-native:network:NatGateway":
+            return { name: inputs.natGatewayName, id: arm("Microsoft.Network", "natGateways", inputs.natGatewayName) };
+        case "azure-native:network:PublicIPAddress":
+            return { name: inputs.publicIpAddressName, id: arm("Microsoft.Network", "publicIPAddresses", inputs.publicIpAddressName) };
+        case "azure-native:network:PrivateEndpoint":
+            return { name: inputs.privateEndpointName, id: arm("Microsoft.Network", "privateEndpoints", inputs.privateEndpointName) };
+        case "azure-native:privatedns:PrivateZone":
+            return { name: inputs.privateZoneName, id: arm("Microsoft.Network", "privateDnsZones", inputs.privateZoneName) };
+        case "azure-native:network:NetworkSecurityPerimeter":
+            return { name: inputs.networkSecurityPerimeterName, id: arm("Microsoft.Network", "networkSecurityPerimeters", inputs.networkSecurityPerimeterName) };
+        case "azure-native:network:NetworkSecurityPerimeterProfile":
+            return { name: inputs.profileName, id: arm("Microsoft.Network", "networkSecurityPerimeters", `${inputs.networkSecurityPerimeterName}/profiles/${inputs.profileName}`) };
+        case "azure-native:operationalinsights:Workspace":
+            return { name: inputs.workspaceName, id: arm("Microsoft.OperationalInsights", "workspaces", inputs.workspaceName) };
+        case "azure-native:keyvault:Vault":
+            return { name: inputs.vaultName, id: arm("Microsoft.KeyVault", "vaults", inputs.vaultName), properties: { ...inputs.properties, vaultUri: `https://${inputs.vaultName}.vault.azure.net/` } };
+        case "azure-native:keyvault:Key":
+            return { name: inputs.keyName, keyUri: `https://${inputs.vaultName}.vault.azure.net/keys/${inputs.keyName}`, keyUriWithVersion: `https://${inputs.vaultName}.vault.azure.net/keys/${inputs.keyName}/0123456789abcdef0123456789abcdef` };
+        case "databricks:index/mwsNetworkConnectivityConfig:MwsNetworkConnectivityConfig":
+            return { networkConnectivityConfigId: fakeGuid(`ncc-${name}`) };
+        case "databricks:index/mwsNccPrivateEndpointRule:MwsNccPrivateEndpointRule":
+            return { endpointName: mockNccEndpointName(inputs.groupId), connectionState: "PENDING" };
         default:
             return {};
     }
+}
+
+/** The endpoint name Databricks gives an NCC rule's private endpoint, in the mocks. */
+function mockNccEndpointName(groupId: unknown): string {
+    return `databricks-mock-${String(groupId)}-pe`;
+}
+
+/**
+ * The Databricks account's principals, as the account-level lookups see them: every name exists
+ * unless a run says which do (`RunOptions.account`), so a test can show a missing group failing.
+ */
+let accountDirectory: AccountDirectory | undefined;
+
+/** Principals that exist in the Databricks account (for a run that checks them). */
+export interface AccountDirectory {
+    groups: string[];
+    users: string[];
+    servicePrincipals: string[];
+}
+
+function accountLookup(token: string, inputs: Record<string, any>): Record<string, unknown> {
+    const [list, key] =
+        token === "databricks:index/getGroup:getGroup"
+            ? ([accountDirectory?.groups, "displayName"] as const)
+            : token === "databricks:index/getUser:getUser"
+              ? ([accountDirectory?.users, "userName"] as const)
+              : ([accountDirectory?.servicePrincipals, "applicationId"] as const);
+    const name = String(inputs[key]);
+    // The provider's own wording for a principal the account does not have.
+    if (list && !list.includes(name)) throw new Error(`cannot read ${token.split(":").pop()?.replace(/^get/, "").toLowerCase()}: ${name} not found`);
+    return { id: `account-${name}`, [key]: name };
 }
 
 const mocks: pulumi.runtime.Mocks = {
@@ -160,6 +221,21 @@ const mocks: pulumi.runtime.Mocks = {
                 return { subscriptionId: MOCK_SUBSCRIPTION, tenantId: MOCK_TENANT, clientId: "mock-client", objectId: "mock-object" };
             case "azuread:index/getClientConfig:getClientConfig":
                 return { tenantId: MOCK_TENANT, clientId: "mock-client", objectId: "mock-object" };
+            case "azuread:index/getServicePrincipal:getServicePrincipal":
+                return { clientId: args.inputs.clientId, objectId: `sp-object-of-${args.inputs.clientId}` };
+            case "azure-native:storage:getStorageAccount":
+                // Databricks has created the NCC's endpoints: their connections are pending on the account.
+                return {
+                    privateEndpointConnections: ["dfs", "blob"].map((groupId) => ({
+                        name: `${mockNccEndpointName(groupId)}.connection`,
+                        privateEndpoint: { id: `/subscriptions/databricks-serverless/resourceGroups/ncc/providers/Microsoft.Network/privateEndpoints/${mockNccEndpointName(groupId)}` },
+                        privateLinkServiceConnectionState: { status: "Pending" },
+                    })),
+                };
+            case "databricks:index/getGroup:getGroup":
+            case "databricks:index/getUser:getUser":
+            case "databricks:index/getServicePrincipal:getServicePrincipal":
+                return accountLookup(args.token, args.inputs);
             default:
                 throw new Error(`Mock not implemented: ${args.token}`);
         }
@@ -223,6 +299,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
     const flat: Record<string, string> = {};
     for (const [key, value] of Object.entries(config)) flat[key] = typeof value === "string" ? value : JSON.stringify(value);
     pulumi.runtime.setAllConfig(flat, []);
+    accountDirectory = options.account;
     await pulumi.runtime.setMocks(mocks, project, stack, false);
 
     const settings = require("@pulumi/pulumi/runtime/settings");

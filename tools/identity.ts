@@ -24,7 +24,28 @@ export const IDENTITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
     "azure-native:databricks:Workspace": ["resourceGroupName", "workspaceName"],
     "azure-native:databricks:AccessConnector": ["resourceGroupName", "connectorName"],
     "azure-native:authorization:RoleAssignment": ["scope", "roleAssignmentName"],
+    "azure-native:network:VirtualNetwork": ["resourceGroupName", "virtualNetworkName"],
+    "azure-native:network:Subnet": ["resourceGroupName", "virtualNetworkName", "subnetName"],
+    "azure-native:network:NetworkSecurityGroup": ["resourceGroupName", "networkSecurityGroupName"],
+    "azure-native:network:NatGateway": ["resourceGroupName", "natGatewayName"],
+    "azure-native:network:PublicIPAddress": ["resourceGroupName", "publicIpAddressName"],
+    "azure-native:network:PrivateEndpoint": ["resourceGroupName", "privateEndpointName"],
+    "azure-native:network:PrivateDnsZoneGroup": ["resourceGroupName", "privateEndpointName", "privateDnsZoneGroupName"],
+    "azure-native:privatedns:PrivateZone": ["resourceGroupName", "privateZoneName"],
+    "azure-native:privatedns:VirtualNetworkLink": ["resourceGroupName", "privateZoneName", "virtualNetworkLinkName"],
+    "azure-native:network:NetworkSecurityPerimeter": ["resourceGroupName", "networkSecurityPerimeterName"],
+    "azure-native:network:NetworkSecurityPerimeterProfile": ["resourceGroupName", "networkSecurityPerimeterName", "profileName"],
+    "azure-native:network:NetworkSecurityPerimeterAccessRule": ["resourceGroupName", "networkSecurityPerimeterName", "profileName", "accessRuleName"],
+    "azure-native:network:NetworkSecurityPerimeterAssociation": ["resourceGroupName", "networkSecurityPerimeterName", "associationName"],
+    "azure-native:storage:PrivateEndpointConnection": ["resourceGroupName", "accountName", "privateEndpointConnectionName"],
+    "azure-native:operationalinsights:Workspace": ["resourceGroupName", "workspaceName"],
+    "azure-native:monitor:DiagnosticSetting": ["resourceUri", "name"],
+    "azure-native:keyvault:Vault": ["resourceGroupName", "vaultName"],
+    "azure-native:keyvault:Key": ["resourceGroupName", "vaultName", "keyName"],
     "azuread:index/servicePrincipal:ServicePrincipal": ["clientId"],
+    "databricks:index/systemSchema:SystemSchema": ["schema"],
+    "databricks:index/permissionAssignment:PermissionAssignment": ["groupName", "userName", "servicePrincipalName"],
+    "databricks:index/mwsNccBinding:MwsNccBinding": ["workspaceId"],
     "databricks:index/secret:Secret": ["scope", "key"],
     "databricks:index/secretAcl:SecretAcl": ["scope", "principal"],
     "databricks:index/secretScope:SecretScope": ["name"],
@@ -48,9 +69,10 @@ export const IDENTITY_FIELDS: Readonly<Record<string, readonly string[]>> = {
 export function identityOf(type: string, inputs: Record<string, unknown>): string | undefined {
     const fields = IDENTITY_FIELDS[type];
     if (!fields) return undefined;
+    // Fields that are alternatives (a group, a user or a service principal) count when set.
     const values = fields.map((f) => inputs[f]);
-    if (values.some((v) => v === undefined || v === "[unknown]")) return undefined;
-    return JSON.stringify(values);
+    if (values.every((v) => v === undefined) || values.some((v) => v === "[unknown]")) return undefined;
+    return JSON.stringify(values.map((v) => v ?? null));
 }
 
 /**
@@ -77,6 +99,10 @@ export const SAME_IDENTITY_EXEMPT: Readonly<Record<string, string>> = {
     "azure-native:storage:StorageAccount": "location and isHnsEnabled are fixed by the program and Azure refuses to change them; deleting first would delete the lakehouse data",
     "azure-native:databricks:Workspace": "location and computeMode are fixed per stack and Azure refuses to change them; deleting first would delete the workspace",
     "azure-native:databricks:AccessConnector": "a location change is refused by Azure; deleting first would cut Unity Catalog off its storage",
+    "azure-native:network:PrivateEndpoint": "its subnet and target are fixed by the posture; deleting first would cut the compute off the data until the new one is up — a posture change is a planned migration (docs/networking.md)",
+    "azure-native:operationalinsights:Workspace": "a location change is refused by Azure; deleting first would delete the audit logs",
+    "azure-native:keyvault:Vault": "a location change is refused by Azure; deleting first would delete the keys (purge protection keeps them recoverable, but the workspace would lose them)",
+    "azure-native:keyvault:Key": "its type and size are fixed by the program; deleting first would leave the workspace's data unreadable",
     "databricks:index/secretScope:SecretScope": "every field is create-only and the program sets only its name; deleting it first would drop every secret in it, and the unchanged Secret resources would not be re-created",
     "databricks:index/catalog:Catalog": "its storage root only moves with the storage account; deleting first would drop every schema and table (production protects it)",
     "databricks:index/schema:Schema": "its storage root only moves with the storage account; deleting first would drop its tables (production protects it)",

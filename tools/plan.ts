@@ -13,6 +13,7 @@
  * Exit status: 0 plan ok · 1 config rejected (stderr names the key) · 2 a mandatory policy violated
  * (the report is still printed) · 3 the program failed for another reason (e.g. duplicate URNs).
  */
+import { Reachability, reachability, renderReachability } from "../policies/reachability";
 import { allPolicies } from "../policies/rules";
 import { PolicyReport, hasMandatoryViolation, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { LOCATION_KEY, LakehouseConfig, resolveConfig } from "../components/config";
@@ -20,13 +21,14 @@ import { dormantFor, dormantSettings } from "../components/settings/dormant";
 import { NAMESPACE, isConfigError } from "../components/settings/validate";
 import { GrantsReport, grantsReport, renderGrantsReport } from "./grants-report";
 import { PlanDiff, diffPlans, renderDiff } from "./diff";
-import { PlannedResource, ProgramRun, ROOT, runProgram } from "./harness";
+import { renderArm } from "./arm";
+import { MOCK_TENANT, PlannedResource, ProgramRun, ROOT, runProgram } from "./harness";
 import { renderMermaid } from "./mermaid";
 import { QuotaDemand, quotaDemand, renderQuota } from "./quota";
 import { ConfigOverride, StackConfigError, parseOverride, stackConfigNotes } from "./stack-config";
 
 /** What the plan prints: the report, the JSON document, or the architecture picture. */
-export const FORMATS = ["text", "json", "mermaid"] as const;
+export const FORMATS = ["text", "json", "mermaid", "arm"] as const;
 export type PlanFormat = (typeof FORMATS)[number];
 
 export interface PlanOptions {
@@ -52,6 +54,21 @@ export interface PlanDocument {
     principalRoles: Record<string, string>;
     /** vCPUs per Azure VM family the stack's classic clusters need at once: check the subscription's quota first. */
     quota: QuotaDemand;
+    /** Which compute reaches which storage account, and how; how exposed each account is to the internet. */
+    reachability: Reachability;
+    /**
+     * What must exist before `pulumi up`, outside this program: the model versions enabled endpoints
+     * serve. A fresh stack needs none (a test holds the shipped stack files to that).
+     */
+    preconditions: string[];
+}
+
+/** The model versions the enabled endpoints serve: Databricks refuses an endpoint whose version is not registered. */
+export function preconditions(config: Pick<LakehouseConfig, "serving" | "catalog">): string[] {
+    const gold = config.catalog.schemas.gold;
+    return config.serving.endpoints
+        .filter((e) => e.enabled)
+        .flatMap((e) => e.entities.map((x) => `model ${config.catalog.name}.${gold}.${x.model} version ${x.version} registered (serving.endpoints.${e.key}.entities.${x.name})`));
 }
 
 /** Which role each principal is: the platform's service principals from the outputs, declared ones from config. */
@@ -85,6 +102,7 @@ Options:
                            text     the resource tree, outputs, grants report and policy verdicts
                            json     one JSON document (also with --diff-set)
                            mermaid  the architecture picture as a Mermaid flowchart
+                           arm      the Azure resources as an ARM deployment template (for scanners)
   --json                 the same as --format json
   -h, --help             print this help
 
@@ -177,6 +195,8 @@ export async function plan(stack: string, overrides: ConfigOverride[] = []): Pro
         grants: grantsReport(run.resources),
         principalRoles: principalRoles(run),
         quota: quotaDemand(run.resources, String(run.config[LOCATION_KEY] ?? "")),
+        preconditions: preconditions(resolvedConfig(run)),
+        reachability: reachability(run.resources.map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: r.rawInputs, dependencies: r.dependencies.map((urn) => ({ urn })) }))),
     };
     return { run, document };
 }
@@ -252,6 +272,8 @@ export function renderText(document: PlanDocument): string {
     lines.push("", "Outputs:");
     for (const [k, v] of Object.entries(document.outputs)) lines.push(`  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
     lines.push("", ...renderGrantsReport(document.grants, document.principalRoles));
+    lines.push("", ...renderReachability(document.reachability));
+    if (document.preconditions.length > 0) lines.push("", "Before pulumi up (outside this program):", ...document.preconditions.map((p) => `  ${p}`));
     lines.push("", ...renderQuota(document.quota));
     lines.push("", policySummary(document.policies));
     const { violations } = document.policies;
@@ -294,11 +316,12 @@ async function main(): Promise<number> {
             text: () => renderText(document),
             json: () => JSON.stringify(document, null, 2),
             mermaid: () => renderMermaid(document.resources),
+            arm: () => renderArm(document.resources, { tenantId: MOCK_TENANT }),
         };
         process.stdout.write(`${rendered[options.format]()}\n`);
         // What the program logged (pulumi.log), as pulumi preview shows it below the resources.
         for (const d of run.diagnostics) note(d);
-        return options.format !== "mermaid" && hasMandatoryViolation(document.policies) ? EXIT.mandatoryViolation : EXIT.ok;
+        return (options.format === "text" || options.format === "json") && hasMandatoryViolation(document.policies) ? EXIT.mandatoryViolation : EXIT.ok;
     } catch (err) {
         if (isConfigError(err) || err instanceof StackConfigError) {
             process.stderr.write(`${err.message}\n`);

@@ -63,6 +63,7 @@ export const RECIPES: readonly Recipe[] = [
     {
         id: "traffic",
         stack: "prod",
+        scenario: TRAINED,
         changes: ["serving.traffic.challenger=50", "serving.traffic.champion=50"],
         commands: true,
         claims: [inPlace, { says: "only the endpoint's routes change", holds: (d) => d.changed.length === 1 && d.changed[0].fields.every((f) => f.path.startsWith("config.trafficConfig.routes")) }],
@@ -87,6 +88,7 @@ export const RECIPES: readonly Recipe[] = [
     {
         id: "compute-prod",
         stack: "prod",
+        scenario: TRAINED,
         changes: ["computeSize=medium"],
         commands: false,
         claims: [inPlace, { says: "on prod the served entities and the app are resized too", holds: (d) => changedTypes(d).includes("ModelServing") && changedTypes(d).includes("App") }],

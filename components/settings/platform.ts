@@ -1,6 +1,6 @@
 /**
  * Platform-wide settings: environment, naming, protection, tags, location, compute profile,
- * network posture and secret rotation. Pure: unit-tested without mocks.
+ * storage and secret rotation (the network posture is components/network/settings.ts). Pure: unit-tested without mocks.
  */
 import { PlatformNames, platformNames } from "../naming";
 import { COMPUTE_SIZES, ComputeSize, SizeProfile, sizeProfile } from "../sizing";
@@ -10,9 +10,6 @@ import { Checker, PlainObject } from "./validate";
 export const ENVIRONMENTS = ["development", "production"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-export const PUBLIC_NETWORK_ACCESS = ["Enabled", "Disabled"] as const;
-export type PublicNetworkAccess = (typeof PUBLIC_NETWORK_ACCESS)[number];
-
 /** Defaults of the platform keys; `Pulumi.yaml` declares the same values (a test keeps them equal). */
 export const PLATFORM_DEFAULTS = {
     environment: "development" as Environment,
@@ -20,10 +17,6 @@ export const PLATFORM_DEFAULTS = {
     namePrefix: "lakehouse",
     tags: {} as Record<string, string>,
     computeSize: "small" as ComputeSize,
-    network: {
-        workspacePublicNetworkAccess: "Enabled" as PublicNetworkAccess,
-        storageAllowedIpRanges: [] as string[],
-    },
     secretRotationDays: 90,
     storage: { sku: "Standard_GZRS" as StorageSku, softDeleteDays: 14 },
 };
@@ -37,22 +30,6 @@ export interface StorageSettings {
     sku: StorageSku;
     /** Days deleted blobs and containers are recoverable. */
     softDeleteDays: number;
-}
-
-/** An existing VNet to inject the workspace into (required when workspace public access is off). */
-export interface VirtualNetworkSettings {
-    id: string;
-    publicSubnetName: string;
-    privateSubnetName: string;
-}
-
-export interface NetworkSettings {
-    /** Whether the workspace UI/API is reachable from the internet. */
-    workspacePublicNetworkAccess: PublicNetworkAccess;
-    /** IPv4 CIDRs allowed through the storage firewall (default action is always Deny). */
-    storageAllowedIpRanges: string[];
-    /** VNet injection, only when public access is Disabled. */
-    virtualNetwork?: VirtualNetworkSettings;
 }
 
 /** The current rotation window of the pipeline identity's password. */
@@ -80,7 +57,6 @@ export interface PlatformSettings {
     computeSize: ComputeSize;
     /** The resolved compute profile (before per-resource overrides of each concern). */
     sizes: SizeProfile;
-    network: NetworkSettings;
     storage: StorageSettings;
     secretRotation: RotationWindow;
 }
@@ -91,7 +67,6 @@ export const PLATFORM_KEYS = [
     "namePrefix",
     "tags",
     "computeSize",
-    "network",
     "secretRotationDays",
     "storage",
 ] as const;
@@ -99,12 +74,6 @@ export const PLATFORM_KEYS = [
 const NAME_PREFIX = { pattern: /^[a-z][a-z0-9]{1,9}$/, allowed: "2-10 lower-case letters and digits, starting with a letter" };
 const TAG_VALUE = { pattern: /^[^<>%&\\?/]{0,256}$/, allowed: "at most 256 characters, none of < > % & \\ ? /" };
 const TAG_NAME = /^[^<>%&\\?/]{1,512}$/;
-const CIDR = {
-    pattern: /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}(\/([89]|[12]\d|30))?$/,
-    allowed: "an IPv4 address or CIDR with a prefix from /8 to /30 (Azure storage IP rules)",
-};
-const RESOURCE_ID = { pattern: /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i, allowed: "a virtual network resource id" };
-const SUBNET = { pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,78}[A-Za-z0-9_]$/, allowed: "a subnet name" };
 const RESERVED_TAGS = ["project", "stack", "environment", "managed-by"];
 
 /** The fixed start of rotation windows, so windows line up across stacks and runs. */
@@ -163,34 +132,6 @@ export function parsePlatform(check: Checker, raw: PlainObject, location: unknow
     }
     const computeSize = check.oneOf("computeSize", raw.computeSize, COMPUTE_SIZES, d.computeSize);
 
-    const networkRaw = check.object("network", raw.network, ["workspacePublicNetworkAccess", "storageAllowedIpRanges", "virtualNetwork"]);
-    const workspacePublicNetworkAccess = check.oneOf(
-        "network.workspacePublicNetworkAccess",
-        networkRaw.workspacePublicNetworkAccess,
-        PUBLIC_NETWORK_ACCESS,
-        d.network.workspacePublicNetworkAccess,
-    );
-    const storageAllowedIpRanges = check.stringList("network.storageAllowedIpRanges", networkRaw.storageAllowedIpRanges, [], CIDR);
-    let virtualNetwork: VirtualNetworkSettings | undefined;
-    if (networkRaw.virtualNetwork !== undefined) {
-        const vnet = check.object("network.virtualNetwork", networkRaw.virtualNetwork, ["id", "publicSubnetName", "privateSubnetName"]);
-        virtualNetwork = {
-            id: check.string("network.virtualNetwork.id", vnet.id, "", RESOURCE_ID),
-            publicSubnetName: check.string("network.virtualNetwork.publicSubnetName", vnet.publicSubnetName, "", SUBNET),
-            privateSubnetName: check.string("network.virtualNetwork.privateSubnetName", vnet.privateSubnetName, "", SUBNET),
-        };
-        for (const field of ["id", "publicSubnetName", "privateSubnetName"] as const) {
-            if (vnet[field] === undefined) check.fail(`network.virtualNetwork.${field}`, undefined, "a value (all three fields are needed for VNet injection)");
-        }
-    }
-    if (workspacePublicNetworkAccess === "Disabled" && virtualNetwork === undefined) {
-        check.fail(
-            "network.virtualNetwork",
-            undefined,
-            "an existing VNet { id, publicSubnetName, privateSubnetName } when network.workspacePublicNetworkAccess is Disabled (Azure only allows private workspaces with VNet injection)",
-        );
-    }
-
     const rotationDays = check.integer("secretRotationDays", raw.secretRotationDays, d.secretRotationDays, { min: 7, max: 365 });
 
     const storageRaw = check.object("storage", raw.storage, ["sku", "softDeleteDays", "versioning"]);
@@ -225,7 +166,6 @@ export function parsePlatform(check: Checker, raw: PlainObject, location: unknow
         tags,
         computeSize,
         sizes: sizeProfile(computeSize),
-        network: { workspacePublicNetworkAccess, storageAllowedIpRanges, virtualNetwork },
         storage,
         secretRotation: rotationWindow(context.now, rotationDays),
     };

@@ -19,7 +19,8 @@ import { ARM_ID } from "./adopt";
 import { APP_ENABLED, APP_NAME } from "./app";
 import { LANDING_LAYER, REQUIRED_LAYERS, SERVING_LAYER, UC_IDENTIFIER } from "./catalog";
 import { AUTO, PIPELINE_MODES } from "./pipelines";
-import { ENVIRONMENTS, PUBLIC_NETWORK_ACCESS, ROTATION_GRACE_DAYS, STORAGE_SKUS } from "./platform";
+import { COMPLIANCE_STANDARDS, POSTURES, SERVERLESS_PATHS } from "../network/settings";
+import { ENVIRONMENTS, ROTATION_GRACE_DAYS, STORAGE_SKUS } from "./platform";
 import { PLATFORM_ROLES, PRINCIPAL_KINDS } from "./principals";
 import { QUARTZ_ALLOWED } from "./quartz";
 import { DATABRICKS_REGIONS, UNSUPPORTED_REGIONS } from "./regions";
@@ -132,21 +133,98 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
     },
     // --- network --------------------------------------------------------------------------------
     {
-        path: "network.workspacePublicNetworkAccess",
+        path: "network.posture",
         type: "string",
-        options: PUBLIC_NETWORK_ACCESS,
-        summary: "Whether the workspace UI and API are reachable from the internet.",
-        details: "`Disabled` needs `network.virtualNetwork` (VNet injection) and the workspace's front-end and back-end private endpoints, which the network team creates in that VNet.",
+        options: ["auto", ...POSTURES],
+        summary: "Private (no public front end) or development (public front end); auto: private in production.",
+        details:
+            "Both postures inject the workspace into a VNet with secure cluster connectivity, reach the storage privately and keep it closed to the internet. " +
+            "`private` also takes the workspace's front end off the internet: Private Link for the UI/API and browser login (its own DNS zone), no NSG rules from Azure. " +
+            "`development` keeps a public front end, guarded by an IP access list when `network.workspaceAllowedIpRanges` is set. " +
+            "Changing the posture replaces the workspace ([networking](networking.md#changing-posture)).",
+    },
+    {
+        path: "network.databricksAccountId",
+        type: "string",
+        allowed: "the account id (a GUID), or empty",
+        summary: "The Databricks account: the account-level provider for NCC and account principal checks.",
+        details: "With it, serverless compute reaches the storage through private endpoints (`serverlessAccess: auto` → `ncc`) and every declared principal is looked up in the account during preview. The deployer must be an account admin.",
+    },
+    {
+        path: "network.serverlessAccess",
+        type: "string",
+        allowed: `\`auto\`, ${code(SERVERLESS_PATHS)} (ncc needs the account id)`,
+        summary: "How serverless compute reaches the storage; auto: ncc with an account id, else perimeter.",
+        details:
+            "`ncc`: an account-level network connectivity configuration with private endpoints to the storage's dfs and blob, approved by the program; the account has no public endpoint. " +
+            "`perimeter`: a network security perimeter admits the region's serverless compute (service tag `AzureDatabricksServerless.<Region>`); the storage firewall denies everyone else.",
+    },
+    { path: "network.addressSpace", type: "string", allowed: "an IPv4 network, /16 to /24", summary: "The spoke VNet the program creates (not with `network.virtualNetwork`)." },
+    {
+        path: "network.clusterNodes",
+        type: "integer or auto",
+        allowed: "`auto`, or 4 to 4000",
+        summary: "Cluster nodes the workspace subnets are sized for.",
+        details: "`auto`: the job's and the pipeline's clusters at their largest (classic compute) plus two hand-started clusters at the policy's cap. Each node takes one address in each workspace subnet; subnets are never smaller than /26.",
+    },
+    { path: "network.virtualNetwork.id", type: "string", allowed: "a virtual network resource id", summary: "An existing VNet (hub-and-spoke): the program creates no VNet, NSG or NAT gateway." },
+    { path: "network.virtualNetwork.hostSubnet", type: "string", allowed: "a subnet name", summary: "Its host subnet, delegated to Microsoft.Databricks/workspaces, with an NSG and egress." },
+    { path: "network.virtualNetwork.containerSubnet", type: "string", allowed: "a subnet name", summary: "Its container subnet, delegated likewise." },
+    { path: "network.virtualNetwork.privateEndpointSubnet", type: "string", allowed: "a subnet name", summary: "Its subnet for the program's private endpoints." },
+    { path: "network.privateDnsZones.databricks", type: "string", allowed: "a private DNS zone id", summary: "Existing `privatelink.azuredatabricks.net` (private posture); else created and linked." },
+    { path: "network.privateDnsZones.dfs", type: "string", allowed: "a private DNS zone id", summary: "Existing `privatelink.dfs.core.windows.net`; else created and linked." },
+    { path: "network.privateDnsZones.blob", type: "string", allowed: "a private DNS zone id", summary: "Existing `privatelink.blob.core.windows.net`; else created and linked." },
+    { path: "network.privateDnsZones.vault", type: "string", allowed: "a private DNS zone id", summary: "Existing `privatelink.vaultcore.azure.net` (with customer-managed keys); else created." },
+    {
+        path: "network.browserAuthentication",
+        type: "string",
+        options: ["create", "existing"],
+        summary: "Private posture: create the region's browser-authentication endpoint, or one exists.",
+        details: "Browser login over Private Link needs one `browser_authentication` endpoint per region and DNS zone: set `existing` when another workspace (a dedicated web-auth workspace, say) already has it.",
+    },
+    {
+        path: "network.workspaceAllowedIpRanges",
+        type: "list of string",
+        allowed: "IPv4 addresses or CIDRs",
+        summary: "Development posture: the IP access list of the public front end (empty: none).",
+        details: "Keep the addresses of everyone who deploys (your CI's egress) in it: the list also applies to the API the providers call.",
     },
     {
         path: "network.storageAllowedIpRanges",
         type: "list of string",
-        allowed: "IPv4 addresses or CIDRs, /8 to /30",
-        summary: "Addresses let through the storage firewall, whose default is always Deny.",
+        allowed: "IPv4 addresses or CIDRs",
+        summary: "Perimeter only: operators' addresses through the storage firewall.",
     },
-    { path: "network.virtualNetwork.id", type: "string", allowed: "a virtual network resource id", summary: "Existing VNet to inject the workspace into." },
-    { path: "network.virtualNetwork.publicSubnetName", type: "string", allowed: "a subnet name", summary: "Its public (host) subnet, delegated to Databricks." },
-    { path: "network.virtualNetwork.privateSubnetName", type: "string", allowed: "a subnet name", summary: "Its private (container) subnet, delegated to Databricks." },
+    {
+        path: "network.workspacePublicNetworkAccess",
+        type: "-",
+        rejected: true,
+        summary: "Refused: replaced by `network.posture`.",
+    },
+    // --- security -------------------------------------------------------------------------------
+    { path: "security.logAnalyticsWorkspaceId", type: "string", allowed: "a Log Analytics id, or empty", summary: "Where diagnostic logs go; empty: one is created." },
+    { path: "security.logRetentionDays", type: "integer", range: { min: 30, max: 730 }, summary: "Days the created Log Analytics workspace keeps logs." },
+    { path: "security.enhancedSecurityMonitoring", type: "string", options: TRI_STATE, summary: "Enhanced security monitoring of the compute; auto: on in production." },
+    { path: "security.automaticClusterUpdate", type: "string", options: TRI_STATE, summary: "Automatic cluster updates in a maintenance window; auto: on in production." },
+    {
+        path: "security.complianceSecurityProfile.enabled",
+        type: "boolean",
+        summary: "The compliance security profile (needs both of the above; effectively permanent).",
+        details: "Turning it off again replaces the workspace. With `PCI_DSS` no serverless compute is allowed, and the config refuses a stack that uses any.",
+    },
+    {
+        path: "security.complianceSecurityProfile.standards",
+        type: "list of string",
+        allowed: "compliance standards (below)",
+        summary: "The standards the profile applies.",
+        details: `One or more of ${code(COMPLIANCE_STANDARDS)}.`,
+    },
+    {
+        path: "security.customerManagedKeys",
+        type: "boolean",
+        summary: "A purge-protected Key Vault and key for the workspace's managed services.",
+        details: "Notebooks, secrets and queries are encrypted with your key. The vault and key are protected in every stack: losing them makes that data unreadable.",
+    },
     // --- storage --------------------------------------------------------------------------------
     { path: "storage.sku", type: "string", options: STORAGE_SKUS, summary: "Replication of the lakehouse account (geo-redundant SKUs satisfy CKV_AZURE_206)." },
     { path: "storage.softDeleteDays", type: "integer", range: { min: 1, max: 365 }, summary: "Days deleted blobs and containers stay recoverable." },
