@@ -7,7 +7,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { PERMISSION_LEVELS, PRIVILEGES, PermissionObject, Securable, isValidPrivilege } from "../privileges";
 import { PrincipalDirectory, Subject, isIdentified, subjectsOf } from "./principals";
-import { Maybe, TYPES, UNKNOWN, knownString, list, normalizePrivilege, read } from "./util";
+import { Maybe, TYPES, UNKNOWN, knownString, list, normalizeLevel, normalizePrivilege, read } from "./util";
 
 /** `databricks.Grants` / `databricks.Grant` input → securable kind. */
 export const GRANT_SECURABLE_FIELDS: readonly (readonly [string, string])[] = [
@@ -180,7 +180,7 @@ export function permissionEntries(resources: readonly PolicyResource[], director
                 principalKind = "user";
                 principal = user;
             }
-            return { principalKind, principal, level: knownString(() => c.permissionLevel) ?? "" };
+            return { principalKind, principal, level: normalizeLevel(knownString(() => c.permissionLevel)) ?? "" };
         });
         const subjects = subjectsOf(directory, r, "accessControls", controls, (c) => c.principal as Maybe<string | undefined>);
         controls.forEach((c, i) => {

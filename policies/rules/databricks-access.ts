@@ -7,8 +7,8 @@ import * as databricks from "@pulumi/databricks";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { BROAD_GROUPS, PERMISSION_LEVELS, PermissionObject } from "../privileges";
 import { PERMISSION_OBJECT_FIELDS, permissionEntries } from "./access-model";
-import { PrincipalDirectory, Subject, describeSubject, isIdentified, matchesAny, selectorRoles } from "./principals";
-import { TYPES, knownString, list, names, ofType, read, stringListSchema, configOf } from "./util";
+import { PrincipalDirectory, Subject, describeSubject, isIdentified, matchesAny, samePrincipal, selectorRoles } from "./principals";
+import { TYPES, knownString, list, names, normalizeLevel, ofType, read, stringListSchema, configOf } from "./util";
 
 const MANAGE_LEVELS = ["CAN_MANAGE", "IS_OWNER"];
 
@@ -34,7 +34,7 @@ export const permissionsLevelValid: ResourceValidationPolicy = {
         if (!object) return;
         const valid: readonly string[] = PERMISSION_LEVELS[object];
         for (const control of list<Record<string, unknown>>(() => permissions.accessControls)) {
-            const level = knownString(() => control.permissionLevel);
+            const level = normalizeLevel(knownString(() => control.permissionLevel));
             if (level !== undefined && !valid.includes(level)) report(`${level} is not a permission level of a ${object} (valid: ${valid.join(", ")}).`);
         }
     }),
@@ -49,8 +49,8 @@ export const permissionsNoBroadManage: ResourceValidationPolicy = {
         const { broadGroups } = configOf<{ broadGroups: string[] }>(args, permissionsNoBroadManage);
         for (const control of list<Record<string, unknown>>(() => permissions.accessControls)) {
             const group = knownString(() => control.groupName);
-            const level = knownString(() => control.permissionLevel);
-            if (group !== undefined && level !== undefined && MANAGE_LEVELS.includes(level) && broadGroups.map((g) => g.toLowerCase()).includes(group.toLowerCase())) {
+            const level = normalizeLevel(knownString(() => control.permissionLevel));
+            if (group !== undefined && level !== undefined && MANAGE_LEVELS.includes(level) && matchesAny(broadGroups, { principal: group })) {
                 report(`gives ${level} to "${group}" (everyone); give it to an admin group.`);
             }
         }
@@ -71,7 +71,7 @@ function targetOf(permissions: PolicyResource, object: PermissionObject | undefi
 function runsAs(directory: PrincipalDirectory, target: PolicyResource | undefined, subject: Subject): boolean {
     if (!target) return false;
     const runAs = directory.subjectOf(read(() => (target.props.runAs as { servicePrincipalName?: string } | undefined)?.servicePrincipalName), target, "runAs");
-    if (runAs.principal !== undefined && subject.principal !== undefined) return runAs.principal.toLowerCase() === subject.principal.toLowerCase();
+    if (runAs.principal !== undefined && subject.principal !== undefined) return samePrincipal(runAs.principal, subject.principal);
     return runAs.role !== undefined && runAs.role === subject.role;
 }
 
@@ -100,7 +100,7 @@ export const secretAclNoBroadGroups: ResourceValidationPolicy = {
     validateResource: validateResourceOfType(databricks.SecretAcl, (acl, args, report) => {
         const { broadGroups } = configOf<{ broadGroups: string[] }>(args, secretAclNoBroadGroups);
         const principal = knownString(() => acl.principal);
-        if (principal !== undefined && broadGroups.map((g) => g.toLowerCase()).includes(principal.toLowerCase())) {
+        if (principal !== undefined && matchesAny(broadGroups, { principal })) {
             report(`gives ${knownString(() => acl.permission) ?? "access"} on the scope to "${principal}" (everyone).`);
         }
     }),
@@ -115,8 +115,8 @@ export const secretAclWriteAdminsOnly: StackValidationPolicy = {
         const { admins } = configOf<{ admins: string[] }>(args, secretAclWriteAdminsOnly);
         const directory = new PrincipalDirectory(args.resources, selectorRoles(admins));
         for (const acl of ofType(args.resources, TYPES.secretAcl)) {
-            const permission = knownString(() => acl.props.permission);
-            if (permission === undefined || permission.toUpperCase() === "READ") continue;
+            const permission = normalizeLevel(knownString(() => acl.props.permission));
+            if (permission === undefined || permission === "READ") continue;
             const subject = directory.subjectOf(read(() => acl.props.principal as string | undefined), acl, "principal");
             if (isIdentified(subject) && !matchesAny(admins, subject)) {
                 report(`gives ${permission} on secret scope ${knownString(() => acl.props.scope) ?? ""} to ${describeSubject(subject)}, not an allow-listed admin (config "admins": ${names(admins)}).`, acl.urn);

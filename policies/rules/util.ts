@@ -71,6 +71,11 @@ export function normalizePrivilege(privilege: string): string {
     return privilege.trim().toUpperCase().replace(/[\s-]+/g, "_");
 }
 
+/** A permission level as the API spells it (`can manage ` → `CAN_MANAGE`); undefined stays undefined. */
+export function normalizeLevel(level: string | undefined): string | undefined {
+    return level === undefined ? undefined : normalizePrivilege(level);
+}
+
 /** Compact list for messages. */
 export function names(items: readonly string[]): string {
     return items.length === 0 ? "none" : items.join(", ");
