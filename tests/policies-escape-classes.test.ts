@@ -4,6 +4,12 @@
  * example; `docs/policies-escape-classes.md` explains the rule each one now enforces.
  */
 import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { allPolicies } from "../policies/rules";
+import { entraPasswordLifetime } from "../policies/rules/entra";
+import { runPolicies, stackPolicyConfig } from "../policies/runner";
+import { planOf } from "./helpers";
 import { ucBroadGroupsDiscoveryOnly, ucNoRiskyPrivileges, ucOneAuthorityPerSecurable, ucLeastPrivilegeAllowance } from "../policies/rules/grants";
 import { permissionsManageAdminsOnly, permissionsNoBroadManage, secretAclNoBroadGroups } from "../policies/rules/databricks-access";
 import { normalizePrincipal, samePrincipal } from "../policies/rules/principals";
@@ -61,5 +67,81 @@ describe("escape class e: principal names are compared in one normalised form", 
     it("applies an allowance named with another spelling of the principal", async () => {
         const resources = [grants({ schema: "lake.silver" }, [["Data-Engineers ", ["USE_SCHEMA", "MODIFY"]]])];
         expect(await messages(ucLeastPrivilegeAllowance, resources, { allowances: { "data-engineers": { schema: ["USE_SCHEMA", "MODIFY"], table: ["MODIFY"] } } })).to.deep.equal([]);
+    });
+});
+
+/** Runs `fn` with the global clock (`Date.now()`, `new Date()`) stopped at `iso`. */
+async function atClock<T>(iso: string, fn: () => Promise<T>): Promise<T> {
+    const RealDate = Date;
+    const fixed = RealDate.parse(iso);
+    class FrozenDate extends RealDate {
+        constructor(...args: unknown[]) {
+            if (args.length === 0) super(fixed);
+            else super(...(args as [string]));
+        }
+        static now(): number {
+            return fixed;
+        }
+    }
+    (globalThis as { Date: DateConstructor }).Date = FrozenDate as DateConstructor;
+    try {
+        return await fn();
+    } finally {
+        (globalThis as { Date: DateConstructor }).Date = RealDate;
+    }
+}
+
+describe("escape class d: the same config gets the same verdict on any day", () => {
+    const policyFiles = () => {
+        const dir = path.join(__dirname, "..", "policies");
+        const out: string[] = [];
+        const walk = (d: string) => {
+            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+                if (e.isDirectory() && e.name !== "node_modules") walk(path.join(d, e.name));
+                else if (e.name.endsWith(".ts")) out.push(path.join(d, e.name));
+            }
+        };
+        walk(dir);
+        return out;
+    };
+
+    it("no policy reads the clock (Date.now, new Date() without a value, performance.now)", () => {
+        const readers = policyFiles().filter((f) => /Date\.now\s*\(|new Date\(\s*\)|performance\.now/.test(fs.readFileSync(f, "utf8")));
+        expect(readers.map((f) => path.relative(path.join(__dirname, ".."), f))).to.deep.equal([]);
+    });
+
+    it("fails secretRotationDays=365 on prod on the day the secret is created and on every other day: the issue's example", async () => {
+        const { run } = await planOf("prod", "secretRotationDays=365");
+        const window = (run.resources.find((r) => r.type === T.password)!.rawInputs.rotateWhenChanged as { window: string }).window;
+        const start = Date.parse(window);
+        const days = [0, 1, 180, 364, 394, 800].map((d) => new Date(start + d * 86_400_000).toISOString());
+        const verdicts = [];
+        for (const day of days) verdicts.push(await atClock(day, async () => (await runPolicies(allPolicies, run.resources, stackPolicyConfig("prod"))).violations));
+        for (const v of verdicts) expect(v).to.deep.equal(verdicts[0]);
+        expect(verdicts[0].filter((v) => v.policy === "entra-password-max-lifetime").map((v) => v.message)).to.deep.equal(["the secret stays valid for 395 days; the maximum is 120."]);
+    });
+
+    it("gives the whole pack the same verdicts over the shipped prod plan at five dates years apart", async () => {
+        const { run } = await planOf("prod");
+        const dates = ["2020-02-29T12:00:00Z", "2024-01-01T00:00:00Z", "2026-10-17T00:00:00Z", "2027-01-15T00:00:01Z", "2035-06-30T23:59:59Z"];
+        const reports = [];
+        for (const d of dates) reports.push(await atClock(d, () => runPolicies(allPolicies, run.resources, stackPolicyConfig("prod"))));
+        for (const r of reports) expect(r).to.deep.equal(reports[0]);
+    });
+
+    it("judges a password by its own dates, whether today is before it starts, inside its life or after it ended", async () => {
+        const cases: [Record<string, unknown>, number][] = [
+            [{ startDate: "2030-01-01T00:00:00Z", endDate: "2030-03-01T00:00:00Z" }, 0],
+            [{ startDate: "2030-01-01T00:00:00Z", endDate: "2031-01-01T00:00:00Z" }, 1],
+            [{ endDate: "2020-04-01T00:00:00Z", rotateWhenChanged: { window: "2020-01-01T00:00:00Z" } }, 0],
+            [{ endDate: "2021-04-01T00:00:00Z", rotateWhenChanged: { window: "2020-01-01T00:00:00Z" } }, 1],
+            [{ endDate: "2026-04-01T00:00:00Z" }, 1],
+        ];
+        for (const [props, expected] of cases) {
+            for (const day of ["2019-12-31T00:00:00Z", "2026-02-01T00:00:00Z", "2040-01-01T00:00:00Z"]) {
+                const found = await atClock(day, () => violationsOf(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", ...props })]));
+                expect(found.length, `${JSON.stringify(props)} on ${day}`).to.equal(expected);
+            }
+        }
     });
 });

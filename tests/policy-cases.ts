@@ -12,7 +12,6 @@ import {
     SECURE_WORKSPACE,
     SUBSCRIPTION,
     T,
-    daysFromNow,
     endpoint,
     grants,
     kmflowGrants,
@@ -441,17 +440,24 @@ export const CASES: Record<string, PolicyCases> = {
     "entra-password-max-lifetime": {
         violating: [
             { title: "no expiry (two years)", resources: () => password({ rotateWhenChanged: { window: "w" } }), says: /neither endDate nor endDateRelative/ },
-            { title: "valid for a year", resources: () => password({ endDate: daysFromNow(365) }), says: /valid for 365 days; the maximum is 180/ },
+            { title: "valid for a year from its start date", resources: () => password({ startDate: "2026-01-01T00:00:00Z", endDate: "2027-01-01T00:00:00Z" }), says: /valid for 365 days; the maximum is 180/ },
             { title: "a relative expiry past the configured maximum", resources: () => password({ endDateRelative: "2880h" }), config: { maxLifetimeDays: 90 }, says: /120 days; the maximum is 90/ },
+            {
+                title: "an end date 395 days after its rotation window (secretRotationDays 365 plus the grace period)",
+                resources: () => password({ endDate: "2027-01-31T00:00:00.000Z", rotateWhenChanged: { window: "2026-01-01T00:00:00.000Z" } }),
+                says: /valid for 395 days/,
+            },
+            { title: "a fixed end date with nothing that says when the password starts", resources: () => password({ endDate: "2027-01-01T00:00:00Z", rotateWhenChanged: { window: "w" } }), says: /depend on the day it is created/ },
         ],
         compliant: [
-            { title: "120 days", resources: () => password({ endDate: daysFromNow(120) }) },
+            { title: "120 days from its start date", resources: () => password({ startDate: "2026-03-01T00:00:00Z", endDate: "2026-06-29T00:00:00Z" }) },
+            { title: "90 days after its rotation window", resources: () => password({ endDate: "2026-04-01T00:00:00.000Z", rotateWhenChanged: { window: "2026-01-01T00:00:00.000Z" } }) },
             { title: "2160h relative", resources: () => password({ endDateRelative: "2160h" }) },
         ],
     },
     "entra-password-rotates": {
-        violating: [{ title: "no rotation trigger", resources: () => password({ endDate: daysFromNow(90) }), says: /rotateWhenChanged is not set/ }],
-        compliant: [{ title: "rotates with the window", resources: () => password({ endDate: daysFromNow(90), rotateWhenChanged: { window: "2026-10-17T00:00:00.000Z" } }) }],
+        violating: [{ title: "no rotation trigger", resources: () => password({ startDate: "2026-07-19T00:00:00Z", endDate: "2026-10-17T00:00:00Z" }), says: /rotateWhenChanged is not set/ }],
+        compliant: [{ title: "rotates with the window", resources: () => password({ endDate: "2027-01-15T00:00:00.000Z", rotateWhenChanged: { window: "2026-10-17T00:00:00.000Z" } }) }],
     },
     // ── Data protection ───────────────────────────────────────────────────────────────────
     "data-protected-in-production": {

@@ -126,11 +126,6 @@ export const SUBSCRIPTION = "/subscriptions/00000000-0000-4000-8000-000000000001
 export const ACCOUNT_ID = `${SUBSCRIPTION}/resourceGroups/rg-lakehouse-dev/providers/Microsoft.Storage/storageAccounts/lakehousedeva1b2c3`;
 export const roleDefinition = (guid: string) => `${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
 
-/** An ISO date `days` from now. */
-export function daysFromNow(days: number): string {
-    return new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString();
-}
-
 /** A served-entity endpoint config with a traffic split. */
 export function endpoint(routes: [string, number][], extra: Record<string, unknown> = {}): Record<string, unknown> {
     return {
