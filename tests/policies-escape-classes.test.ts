@@ -6,15 +6,18 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { allPolicies } from "../policies/rules";
+import { allPolicies, productionPolicies } from "../policies/rules";
+import { dataProtectedInProduction, noForceDestroyInProduction } from "../policies/rules/data-protection";
 import { entraPasswordLifetime } from "../policies/rules/entra";
 import { runPolicies, stackPolicyConfig } from "../policies/runner";
 import { planOf } from "./helpers";
 import { ucBroadGroupsDiscoveryOnly, ucNoRiskyPrivileges, ucOneAuthorityPerSecurable, ucLeastPrivilegeAllowance } from "../policies/rules/grants";
 import { permissionsManageAdminsOnly, permissionsNoBroadManage, secretAclNoBroadGroups } from "../policies/rules/databricks-access";
 import { normalizePrincipal, samePrincipal } from "../policies/rules/principals";
-import { ANALYSTS, PIPELINE_APP_ID, T, grants, pipelineSp, res, violationsOf } from "./policy-fixtures";
+import { ANALYSTS, PIPELINE_APP_ID, SECURE_ACCOUNT, T, grants, pipelineSp, res, violationsOf } from "./policy-fixtures";
 
+const productionResourceGroup = () => res("azure-native:resources:ResourceGroup", { resourceGroupName: "rg", tags: { environment: "production" } });
+const developmentResourceGroup = () => res("azure-native:resources:ResourceGroup", { resourceGroupName: "rg", tags: { environment: "development" } });
 const messages = async (...args: Parameters<typeof violationsOf>) => (await violationsOf(...args)).map((v) => v.message);
 
 describe("escape class e: principal names are compared in one normalised form", () => {
@@ -118,7 +121,7 @@ describe("escape class d: the same config gets the same verdict on any day", () 
         const verdicts = [];
         for (const day of days) verdicts.push(await atClock(day, async () => (await runPolicies(allPolicies, run.resources, stackPolicyConfig("prod"))).violations));
         for (const v of verdicts) expect(v).to.deep.equal(verdicts[0]);
-        expect(verdicts[0].filter((v) => v.policy === "entra-password-max-lifetime").map((v) => v.message)).to.deep.equal(["the secret stays valid for 395 days; the maximum is 120."]);
+        expect(verdicts[0].filter((v) => v.policy === "entra-password-max-lifetime").map((v) => v.message)).to.deep.equal(["the secret stays valid for 395 days; the maximum is 120 in production."]);
     });
 
     it("gives the whole pack the same verdicts over the shipped prod plan at five dates years apart", async () => {
@@ -143,5 +146,82 @@ describe("escape class d: the same config gets the same verdict on any day", () 
                 expect(found.length, `${JSON.stringify(props)} on ${day}`).to.equal(expected);
             }
         }
+    });
+});
+
+describe("escape class c: production enforcement follows the stack's declared environment, not its file names", () => {
+    const root = path.join(__dirname, "..");
+    const productionNames = () => productionPolicies.map((p) => p.name);
+    const productionFindings = (report: { violations: { policy: string; level: string; message: string; urn: string }[] }) =>
+        report.violations.filter((v) => productionNames().includes(v.policy)).map((v) => `${v.level} ${v.policy}: ${v.message}`);
+
+    it("gives a copy of Pulumi.prod.yaml under a new stack name, without a policy config of its own, production enforcement: the issue's example", async () => {
+        const copy = path.join(root, "Pulumi.prodcopy.yaml");
+        fs.copyFileSync(path.join(root, "Pulumi.prod.yaml"), copy);
+        try {
+            expect(fs.existsSync(path.join(root, "policies", "config", "prodcopy.json"))).to.equal(false);
+            const sets = ["storage.sku=Standard_ZRS", "secretRotationDays=365"];
+            const copied = await planOf("prodcopy", ...sets);
+            const prod = await planOf("prod", ...sets);
+            const found = productionFindings(copied.document.policies);
+            expect(found).to.deep.equal(productionFindings(prod.document.policies));
+            expect(found).to.include.members([
+                "mandatory storage-geo-redundant-replication: sku is Standard_ZRS; use one of Standard_GRS, Standard_RAGRS, Standard_GZRS, Standard_RAGZRS for geo-redundancy.",
+                "mandatory entra-password-max-lifetime: the secret stays valid for 395 days; the maximum is 120 in production.",
+            ]);
+        } finally {
+            fs.rmSync(copy, { force: true });
+        }
+    });
+
+    it("gives the shipped prod plan the same verdicts with prod's policy config, dev's, or none", async () => {
+        const { run } = await planOf("prod", "storage.sku=Standard_LRS");
+        const unprotected = run.resources.map((r) => (r.type === T.catalog ? { ...r, protect: false } : r));
+        const verdicts = [];
+        for (const config of [stackPolicyConfig("prod"), stackPolicyConfig("dev"), {}]) verdicts.push(productionFindings(await runPolicies(allPolicies, unprotected, config)));
+        expect(verdicts[0]).to.have.length(2);
+        for (const v of verdicts) expect(v).to.deep.equal(verdicts[0]);
+    });
+
+    it("lets no policy config turn production off", async () => {
+        const resources = [res(T.account, { ...SECURE_ACCOUNT, sku: { name: "Standard_ZRS" }, tags: { environment: "production" } })];
+        for (const p of productionPolicies.filter((x) => x.name === "storage-geo-redundant-replication")) {
+            expect(await violationsOf(p, resources, { production: false })).to.have.length(1);
+        }
+        const catalog = res(T.catalog, { name: "lake" }, { protect: false });
+        expect(await violationsOf(dataProtectedInProduction, [productionResourceGroup(), catalog], { production: false })).to.have.length(1);
+    });
+
+    it("reads the environment from any resource's tags, in Azure's map or Databricks' key/value list, in any case and spacing", async () => {
+        const endpointTagged = res(T.serving, { name: "e", tags: [{ key: "Environment", value: " PROD " }] });
+        expect(await violationsOf(dataProtectedInProduction, [endpointTagged, res(T.schema, { name: "gold", catalogName: "lake" })])).to.have.length(1);
+        const clusterTagged = res(T.cluster, { clusterName: "c", customTags: { environment: "Production" } });
+        expect(await violationsOf(noForceDestroyInProduction, [clusterTagged, res(T.schema, { name: "gold", catalogName: "lake", forceDestroy: true }, { protect: true })])).to.have.length(1);
+    });
+
+    it("reads the environment from the stack's own tags when no resource carries one", async () => {
+        const resources = [res(T.schema, { name: "gold", catalogName: "lake" }, { protect: false })];
+        const policy = [dataProtectedInProduction];
+        expect((await runPolicies(policy, resources, {}, new Map([["environment", "production"]]))).violations).to.have.length(1);
+        expect((await runPolicies(policy, resources, {}, new Map([["lakehouse:environment", "Production"]]))).violations).to.have.length(1);
+        expect((await runPolicies(policy, resources, {}, new Map([["environment", "development"]]))).violations).to.deep.equal([]);
+    });
+
+    it("keeps production rules quiet in a development stack unless its policy config opts in", async () => {
+        const resources = [res(T.account, { ...SECURE_ACCOUNT, sku: { name: "Standard_ZRS" }, tags: { environment: "development" } })];
+        const geo = productionPolicies.find((p) => p.name === "storage-geo-redundant-replication")!;
+        expect(await violationsOf(geo, resources)).to.deep.equal([]);
+        expect(await violationsOf(geo, resources, { production: true })).to.have.length(1);
+    });
+
+    it("is production as soon as one resource says so, even if others say development", async () => {
+        const resources = [developmentResourceGroup(), productionResourceGroup(), res(T.catalog, { name: "lake" })];
+        expect(await violationsOf(dataProtectedInProduction, resources)).to.have.length(1);
+    });
+
+    it("applies the shorter production password lifetime in production stacks only", async () => {
+        const password = res(T.password, { applicationId: "/applications/x", endDate: "2026-06-01T00:00:00Z", rotateWhenChanged: { window: "2026-01-01T00:00:00Z" } });
+        expect((await violationsOf(entraPasswordLifetime, [developmentResourceGroup(), password])).map((v) => v.message)).to.deep.equal([]);
+        expect((await violationsOf(entraPasswordLifetime, [productionResourceGroup(), password])).map((v) => v.message)).to.deep.equal(["the secret stays valid for 151 days; the maximum is 120 in production."]);
     });
 });

@@ -35,6 +35,9 @@ export interface PolicyCases {
     compliant: PolicyCase[];
 }
 
+/** A resource whose tags say which environment the stack is (as every Azure resource of the program carries). */
+const productionTag = () => res("azure-native:resources:ResourceGroup", { resourceGroupName: "rg", tags: { environment: "production" } });
+const developmentTag = () => res("azure-native:resources:ResourceGroup", { resourceGroupName: "rg", tags: { environment: "development" } });
 const account = (overrides: Record<string, unknown> = {}) => [res(T.account, { ...SECURE_ACCOUNT, ...overrides })];
 const workspace = (overrides: Record<string, unknown> = {}) => [res(T.workspace, { ...SECURE_WORKSPACE, ...overrides })];
 const perms = (object: Record<string, string>, controls: Record<string, string>[], options = {}) => res(T.permissions, { ...object, accessControls: controls }, options);
@@ -109,10 +112,14 @@ export const CASES: Record<string, PolicyCases> = {
         compliant: [{ title: "one Grants per securable", resources: () => kmflowGrants() }],
     },
     "uc-grants-to-groups-not-people": {
-        violating: [{ title: "SELECT to a person", resources: () => [grants({ schema: "lake.gold" }, [["ana@example.com", ["SELECT"]]])], says: /is a user account/ }],
+        violating: [
+            { title: "SELECT to a person in a stack tagged production", resources: () => [productionTag(), grants({ schema: "lake.gold" }, [["ana@example.com", ["SELECT"]]])], says: /is a user account/ },
+            { title: "SELECT to a person where policy config says production", resources: () => [grants({ schema: "lake.gold" }, [["ana@example.com", ["SELECT"]]])], config: { production: true }, says: /is a user account/ },
+        ],
         compliant: [
-            { title: "SELECT to a group", resources: () => [grants({ schema: "lake.gold" }, [[ANALYSTS, ["SELECT"]]])] },
-            { title: "an allow-listed break-glass user", resources: () => [grants({ schema: "lake.gold" }, [["oncall@example.com", ["SELECT"]]])], config: { allowedUsers: ["oncall@example.com"] } },
+            { title: "SELECT to a group in production", resources: () => [productionTag(), grants({ schema: "lake.gold" }, [[ANALYSTS, ["SELECT"]]])] },
+            { title: "an allow-listed break-glass user in production", resources: () => [productionTag(), grants({ schema: "lake.gold" }, [["oncall@example.com", ["SELECT"]]])], config: { allowedUsers: ["oncall@example.com"] } },
+            { title: "SELECT to a person in a development stack", resources: () => [developmentTag(), grants({ schema: "lake.gold" }, [["ana@example.com", ["SELECT"]]])] },
         ],
     },
     // ── Unity Catalog objects ─────────────────────────────────────────────────────────────
@@ -358,8 +365,14 @@ export const CASES: Record<string, PolicyCases> = {
         compliant: [{ title: "both off", resources: () => account() }],
     },
     "storage-geo-redundant-replication": {
-        violating: [{ title: "zone-redundant only", resources: () => account({ sku: { name: "Standard_ZRS" } }), says: /sku is Standard_ZRS/ }],
-        compliant: [{ title: "RA-GZRS", resources: () => account() }],
+        violating: [
+            { title: "zone-redundant only in a production stack (the account's own environment tag)", resources: () => account({ sku: { name: "Standard_ZRS" }, tags: { environment: "production" } }), says: /sku is Standard_ZRS/ },
+            { title: "locally redundant where policy config says production", resources: () => account({ sku: { name: "Standard_LRS" } }), config: { production: true }, says: /sku is Standard_LRS/ },
+        ],
+        compliant: [
+            { title: "RA-GZRS in production", resources: () => account({ tags: { environment: "production" } }) },
+            { title: "zone-redundant in a development stack", resources: () => account({ sku: { name: "Standard_ZRS" }, tags: { environment: "development" } }) },
+        ],
     },
     "storage-blob-soft-delete": {
         violating: [
@@ -462,7 +475,7 @@ export const CASES: Record<string, PolicyCases> = {
     // ── Data protection ───────────────────────────────────────────────────────────────────
     "data-protected-in-production": {
         violating: [
-            { title: "an unprotected catalog in production", resources: () => [res(T.catalog, { name: "lake" }, { name: "catalog", protect: false })], config: { production: true }, says: /Catalog catalog holds data but is not protected/ },
+            { title: "an unprotected catalog in production", resources: () => [res(T.catalog, { name: "lake" }, { name: "catalog", protect: false })], config: { production: true }, says: /Catalog catalog holds data \(or is the only path to it\) but is not protected/ },
             { title: "an unprotected storage account in production", resources: () => [res(T.account, SECURE_ACCOUNT, { protect: false })], config: { production: true }, says: /StorageAccount/ },
         ],
         compliant: [

@@ -1,6 +1,7 @@
 /** Azure storage rules: the Checkov / Trivy checks REFERENCE.md lists, as CrossGuard policies. */
 import * as storage from "@pulumi/azure-native/storage";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { PRODUCTION_PROPERTY, isProductionStack } from "./environment";
 import { TYPES, UNKNOWN, integerSchema, knownString, ofType, read, configOf } from "./util";
 
 export const storageMinimumTls: ResourceValidationPolicy = {
@@ -95,15 +96,21 @@ export const storageNoLocalUsers: ResourceValidationPolicy = {
 
 const GEO_REDUNDANT = ["Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"];
 
-export const storageGeoRedundant: ResourceValidationPolicy = {
+export const storageGeoRedundant: StackValidationPolicy = {
     name: "storage-geo-redundant-replication",
-    description: "Storage accounts replicate to a second region (GRS, RA-GRS, GZRS or RA-GZRS) so a regional outage does not lose the lake. Advisory: development stacks may choose ZRS to save cost.",
+    description:
+        "In production stacks (declared by the stack's resources or stack tags, or by policy config) storage accounts replicate to a second region (GRS, RA-GRS, GZRS or RA-GZRS) so a regional outage does not lose the lake. Development stacks may choose ZRS to save cost.",
     tags: ["CKV_AZURE_206", "AVD-AZU-0058"],
-    enforcementLevel: "advisory",
-    validateResource: validateResourceOfType(storage.StorageAccount, (account, _args, report) => {
-        const sku = account.sku?.name;
-        if (!GEO_REDUNDANT.includes(String(sku))) report(`sku is ${sku ?? "unset"}; use one of ${GEO_REDUNDANT.join(", ")} for geo-redundancy.`);
-    }),
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { production: PRODUCTION_PROPERTY } },
+    validateStack: (args, report) => {
+        if (!isProductionStack(args, storageGeoRedundant)) return;
+        for (const account of ofType(args.resources, TYPES.storageAccount)) {
+            const sku = read(() => (account.props.sku as { name?: unknown } | undefined)?.name);
+            if (sku === UNKNOWN) continue;
+            if (!GEO_REDUNDANT.includes(String(sku))) report(`sku is ${sku ?? "unset"}; use one of ${GEO_REDUNDANT.join(", ")} for geo-redundancy.`, account.urn);
+        }
+    },
 };
 
 export const storageCustomerManagedKey: ResourceValidationPolicy = {

@@ -1,7 +1,8 @@
 /** Entra ID: application passwords expire within the configured maximum and rotate on schedule. */
 import * as azuread from "@pulumi/azuread";
-import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { Maybe, UNKNOWN, integerSchema, read, configOf } from "./util";
+import { ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { PRODUCTION_PROPERTY, isProductionStack } from "./environment";
+import { Maybe, TYPES, UNKNOWN, integerSchema, ofType, read, configOf } from "./util";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -46,37 +47,58 @@ export function passwordStart(props: { startDate?: unknown; rotateWhenChanged?: 
     return dates.length > 0 ? Math.max(...dates) : undefined;
 }
 
-export const entraPasswordLifetime: ResourceValidationPolicy = {
+/** The longest a password lives, in milliseconds, by its own inputs; a message instead when they cannot say. */
+function passwordLifetime(props: Record<string, unknown>, maxLifetimeDays: number): { ms: number } | { problem: string } | undefined {
+    const end = read(() => props.endDate);
+    const relative = read(() => props.endDateRelative);
+    if (typeof relative === "string" && end === undefined) {
+        const ms = durationMs(relative);
+        return ms === undefined ? { problem: `the expiry ${relative} cannot be read as a duration.` } : { ms };
+    }
+    if (typeof end === "string") {
+        const start = passwordStart(props);
+        if (start === UNKNOWN) return undefined;
+        if (start === undefined) {
+            return {
+                problem: `endDate is ${end} but neither startDate nor a dated rotateWhenChanged window says when the password starts, so its lifetime would depend on the day it is created; set startDate, rotate on a dated window, or use endDateRelative (maximum ${maxLifetimeDays} days).`,
+            };
+        }
+        const endMs = isoMs(end);
+        if (endMs === undefined) return { problem: `the expiry ${end} cannot be read as a date.` };
+        if (endMs <= start) return { problem: `the secret expires (${end}) before it starts.` };
+        return { ms: endMs - start };
+    }
+    if (end === undefined && relative === undefined) {
+        return { problem: `neither endDate nor endDateRelative is set; the secret would stay valid for two years (maximum ${maxLifetimeDays} days).` };
+    }
+    return undefined; // not known until deployment
+}
+
+export const entraPasswordLifetime: StackValidationPolicy = {
     name: "entra-password-max-lifetime",
     description:
-        "Application passwords (client secrets) expire: endDate (or endDateRelative) is set and at most the configured number of days after the password starts (Azure's default is two years). The lifetime is judged from the password's own inputs (startDate, else the dated rotation window it is created for), never from today's date, so the verdict is the same on any day.",
+        "Application passwords (client secrets) expire: endDate (or endDateRelative) is set and at most the configured number of days after the password starts (Azure's default is two years); production stacks (declared by the stack's resources or stack tags, or by policy config) have a shorter maximum. The lifetime is judged from the password's own inputs (startDate, else the dated rotation window it is created for), never from today's date, so the verdict is the same on any day.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { maxLifetimeDays: integerSchema("Longest a client secret may stay valid, in days.", 180, 1) } },
-    validateResource: validateResourceOfType(azuread.ApplicationPassword, (password, args, report) => {
-        const { maxLifetimeDays } = configOf<{ maxLifetimeDays: number }>(args, entraPasswordLifetime);
-        const end = read(() => password.endDate);
-        const relative = read(() => password.endDateRelative);
-        let lifetimeMs: number | undefined;
-        if (typeof relative === "string" && end === undefined) lifetimeMs = durationMs(relative);
-        else if (typeof end === "string") {
-            const start = passwordStart(password);
-            if (start === UNKNOWN) return;
-            if (start === undefined) {
-                report(
-                    `endDate is ${end} but neither startDate nor a dated rotateWhenChanged window says when the password starts, so its lifetime would depend on the day it is created; set startDate, rotate on a dated window, or use endDateRelative (maximum ${maxLifetimeDays} days).`,
-                );
-                return;
+    configSchema: {
+        properties: {
+            maxLifetimeDays: integerSchema("Longest a client secret may stay valid, in days.", 180, 1),
+            productionMaxLifetimeDays: integerSchema("Longest a client secret may stay valid in a production stack, in days (the smaller of the two applies).", 120, 1),
+            production: PRODUCTION_PROPERTY,
+        },
+    },
+    validateStack: (args, report) => {
+        const config = configOf<{ maxLifetimeDays: number; productionMaxLifetimeDays: number }>(args, entraPasswordLifetime);
+        const production = isProductionStack(args, entraPasswordLifetime);
+        const maxDays = production ? Math.min(config.maxLifetimeDays, config.productionMaxLifetimeDays) : config.maxLifetimeDays;
+        for (const password of ofType(args.resources, TYPES.applicationPassword)) {
+            const lifetime = passwordLifetime(password.props, maxDays);
+            if (lifetime === undefined) continue;
+            if ("problem" in lifetime) report(lifetime.problem, password.urn);
+            else if (lifetime.ms > maxDays * DAY_MS) {
+                report(`the secret stays valid for ${Math.ceil(lifetime.ms / DAY_MS)} days; the maximum is ${maxDays}${production ? " in production" : ""}.`, password.urn);
             }
-            const endMs = isoMs(end);
-            lifetimeMs = endMs === undefined ? undefined : endMs - start;
-        } else if (end === undefined && relative === undefined) {
-            report(`neither endDate nor endDateRelative is set; the secret would stay valid for two years (maximum ${maxLifetimeDays} days).`);
-            return;
-        } else return; // not known until deployment
-        if (lifetimeMs === undefined || Number.isNaN(lifetimeMs)) report(`the expiry ${String(end ?? relative)} cannot be read as a date or duration.`);
-        else if (lifetimeMs <= 0) report(`the secret expires (${String(end)}) before it starts.`);
-        else if (lifetimeMs > maxLifetimeDays * DAY_MS) report(`the secret stays valid for ${Math.ceil(lifetimeMs / DAY_MS)} days; the maximum is ${maxLifetimeDays}.`);
-    }),
+        }
+    },
 };
 
 export const entraPasswordRotates: ResourceValidationPolicy = {

@@ -9,6 +9,7 @@ import { ALL_PRIVILEGE_NAMES, BROAD_GROUPS, BROAD_GROUP_ALLOWANCE, PRIVILEGES, R
 import { EffectivePrivilege, GrantEntry, effectivePrivileges, grantEntries, isKnownSecurable, kindWord, permissionEntries } from "./access-model";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { PrincipalDirectory, Subject, describeSubject, matchesAny, selectorRoles, subjectKey } from "./principals";
+import { PRODUCTION_PROPERTY, isProductionStack } from "./environment";
 import { UNKNOWN, names, stringListSchema, configOf } from "./util";
 
 /** Grant entries of the stack with subjects resolved for the roles `selectors` name. */
@@ -114,10 +115,11 @@ export const ucWritesOnlyByWriters: StackValidationPolicy = {
 export const ucGrantToGroups: StackValidationPolicy = {
     name: "uc-grants-to-groups-not-people",
     description:
-        "Unity Catalog privileges go to groups and service principals, not to individual user accounts: access then follows group membership and survives people leaving.",
-    enforcementLevel: "advisory",
-    configSchema: { properties: { allowedUsers: stringListSchema("User e-mails that may be granted privileges directly.", []) } },
+        "In production stacks (declared by the stack's resources or stack tags, or by policy config) Unity Catalog privileges go to groups and service principals, not to individual user accounts: access then follows group membership and survives people leaving.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { allowedUsers: stringListSchema("User e-mails that may be granted privileges directly.", []), production: PRODUCTION_PROPERTY } },
     validateStack: (args, report) => {
+        if (!isProductionStack(args, ucGrantToGroups)) return;
         const { allowedUsers } = configOf<{ allowedUsers: string[] }>(args, ucGrantToGroups);
         for (const e of entriesFor(args, [])) {
             const p = e.subject.principal;

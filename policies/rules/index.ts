@@ -2,14 +2,14 @@
 import { Policies } from "@pulumi/policy";
 import { appPolicies } from "./apps";
 import { azureRbacPolicies } from "./azure-rbac";
-import { azureStoragePolicies } from "./azure-storage";
+import { azureStoragePolicies, storageGeoRedundant } from "./azure-storage";
 import { azureWorkspacePolicies } from "./azure-workspace";
 import { catalogObjectPolicies } from "./catalog-objects";
-import { dataProtectionPolicies } from "./data-protection";
+import { dataProtectedInProduction, dataProtectionPolicies, noForceDestroyInProduction } from "./data-protection";
 import { databricksAccessPolicies } from "./databricks-access";
 import { databricksComputePolicies } from "./databricks-compute";
-import { entraPolicies } from "./entra";
-import { grantsPolicies } from "./grants";
+import { entraPasswordLifetime, entraPolicies } from "./entra";
+import { grantsPolicies, ucGrantToGroups } from "./grants";
 import { servingPolicies } from "./serving";
 
 /** The pack's policies by concern (the README's table follows this order). */
@@ -28,3 +28,9 @@ export const policyGroups: { title: string; policies: Policies }[] = [
 ];
 
 export const allPolicies: Policies = policyGroups.flatMap((g) => g.policies);
+
+/**
+ * The production rules: stricter (or only applied) in production stacks, where production is what
+ * the stack declares (`environment.ts`), never which policy config file a preview was given.
+ */
+export const productionPolicies: Policies = [dataProtectedInProduction, noForceDestroyInProduction, storageGeoRedundant, ucGrantToGroups, entraPasswordLifetime];

@@ -92,6 +92,7 @@ export const TYPES = {
     blobContainer: "azure-native:storage:BlobContainer",
     blobService: "azure-native:storage:BlobServiceProperties",
     workspace: "azure-native:databricks:Workspace",
+    accessConnector: "azure-native:databricks:AccessConnector",
     roleAssignment: "azure-native:authorization:RoleAssignment",
     entraApplication: "azuread:index/application:Application",
     entraApplicationRegistration: "azuread:index/applicationRegistration:ApplicationRegistration",
@@ -109,6 +110,7 @@ export const TYPES = {
     schema: "databricks:index/schema:Schema",
     volume: "databricks:index/volume:Volume",
     sqlTable: "databricks:index/sqlTable:SqlTable",
+    registeredModel: "databricks:index/registeredModel:RegisteredModel",
     externalLocation: "databricks:index/externalLocation:ExternalLocation",
     storageCredential: "databricks:index/storageCredential:StorageCredential",
 } as const;
