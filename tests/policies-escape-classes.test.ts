@@ -10,8 +10,10 @@ import { allPolicies, productionPolicies } from "../policies/rules";
 import { dataProtectedInProduction, noForceDestroyInProduction } from "../policies/rules/data-protection";
 import { entraPasswordLifetime } from "../policies/rules/entra";
 import { runPolicies, stackPolicyConfig } from "../policies/runner";
+import { resolvedConfig } from "../tools/plan";
+import { derivedAllowances, grantsAllowance } from "../tools/policy-allowances";
 import { planOf } from "./helpers";
-import { ucBroadGroupsDiscoveryOnly, ucNoRiskyPrivileges, ucOneAuthorityPerSecurable, ucLeastPrivilegeAllowance } from "../policies/rules/grants";
+import { scopeMatches, ucBroadGroupsDiscoveryOnly, ucNoRiskyPrivileges, ucOneAuthorityPerSecurable, ucLeastPrivilegeAllowance } from "../policies/rules/grants";
 import { permissionsManageAdminsOnly, permissionsNoBroadManage, secretAclNoBroadGroups } from "../policies/rules/databricks-access";
 import { normalizePrincipal, samePrincipal } from "../policies/rules/principals";
 import { ANALYSTS, PIPELINE_APP_ID, SECURE_ACCOUNT, T, grants, pipelineSp, res, violationsOf } from "./policy-fixtures";
@@ -223,5 +225,100 @@ describe("escape class c: production enforcement follows the stack's declared en
         const password = res(T.password, { applicationId: "/applications/x", endDate: "2026-06-01T00:00:00Z", rotateWhenChanged: { window: "2026-01-01T00:00:00Z" } });
         expect((await violationsOf(entraPasswordLifetime, [developmentResourceGroup(), password])).map((v) => v.message)).to.deep.equal([]);
         expect((await violationsOf(entraPasswordLifetime, [productionResourceGroup(), password])).map((v) => v.message)).to.deep.equal(["the secret stays valid for 151 days; the maximum is 120 in production."]);
+    });
+});
+
+describe("escape class a: every role has an allowance of its own, layer by layer", () => {
+    const allowanceFindings = async (stack: string, ...sets: string[]) =>
+        (await planOf(stack, ...sets)).document.policies.violations.filter((v) => v.policy === "uc-least-privilege-allowance" && v.level === "mandatory").map((v) => v.message);
+
+    it("fails grants.app.models=[EXECUTE] on prod: the app reads gold only (the issue's example)", async () => {
+        const found = await allowanceFindings("prod", 'grants.app.models=["EXECUTE"]');
+        expect(found).to.have.length(3);
+        for (const m of found) expect(m).to.match(/^role:app \(.*\) would hold more than its allowance \(role:app\) from registered model lakehouse_prod\.lakehouse_gold\.\w+: EXECUTE on it \(allowed on a registered model: none\)\.$/);
+    });
+
+    it("fails the app given the bronze layer, the raw files, or SELECT on the whole catalog", async () => {
+        expect(await allowanceFindings("prod", 'grants.app.schemas.bronze=["USE_SCHEMA","SELECT"]')).to.deep.equal([
+            "role:app (6170702d-7370-4d6c-816b-65686f757365) would hold more than its allowance (role:app) from schema lakehouse_prod.lakehouse_bronze: SELECT, USE_SCHEMA on it (allowed on a schema: none); SELECT on every table in it (allowed on a table: none); SELECT on every view in it (allowed on a view: none).",
+        ]);
+        expect((await allowanceFindings("prod", 'grants.app.volumes=["READ_VOLUME"]'))[0]).to.match(/from volume lakehouse_prod\.lakehouse_bronze\.raw_files: READ_VOLUME on it \(allowed on a volume: none\)/);
+        expect((await allowanceFindings("prod", 'grants.app.catalog=["USE_CATALOG","SELECT"]'))[0]).to.match(/\(role:app\) from catalog lakehouse_prod: SELECT on it .*SELECT on every schema in it/);
+    });
+
+    it("fails a declared reader of silver and gold given bronze, the raw files or the models", async () => {
+        expect((await allowanceFindings("prod", 'grants.analysts.schemas.bronze=["USE_SCHEMA","SELECT"]'))[0]).to.match(/^"data-analysts" would hold more than its allowance \(data-analysts\) from schema lakehouse_prod\.lakehouse_bronze: SELECT, USE_SCHEMA on it \(allowed on a schema: none\)/);
+        expect((await allowanceFindings("prod", 'grants.analysts.volumes=["READ_VOLUME"]'))[0]).to.match(/from volume lakehouse_prod\.lakehouse_bronze\.raw_files: READ_VOLUME/);
+        expect(await allowanceFindings("prod", 'grants.analysts.models=["EXECUTE"]')).to.have.length(3);
+        expect((await allowanceFindings("dev", 'grants.analysts.catalog=["USE_CATALOG","SELECT"]'))[0]).to.match(/from catalog lakehouse_dev: SELECT on it/);
+    });
+
+    it("holds a new declared role that policy config does not name to discovery and viewing", async () => {
+        const found = await allowanceFindings("prod", "principals.auditors.group=auditors", 'grants.auditors.schemas.gold=["USE_SCHEMA","SELECT"]');
+        expect(found).to.deep.equal([
+            '"auditors" would hold more than its allowance (defaultAllowance) from schema lakehouse_prod.lakehouse_gold: SELECT on it (allowed on a schema: USE_SCHEMA); SELECT on every table in it (allowed on a table: none); SELECT on every view in it (allowed on a view: none).',
+        ]);
+        expect(await allowanceFindings("prod", "principals.auditors.group=auditors", 'pipelines.permissions.view=["auditors"]')).to.deep.equal([]);
+    });
+
+    it("fails workspace access the policy config does not allow a declared role: querying the endpoints", async () => {
+        const found = await allowanceFindings("prod", 'serving.consumers=["analysts"]');
+        expect(found.length).to.be.greaterThan(0);
+        for (const m of found) expect(m).to.match(/^"data-analysts" would hold more than its allowance \(data-analysts\) from the servingEndpoint \(Permissions \w+-query\): CAN_QUERY on it \(allowed on a servingEndpoint: none\)\.$/);
+    });
+
+    it("keeps the shipped policy configs' allowances equal to what the shipped stack configs grant each declared principal", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const { run } = await planOf(stack);
+            const shipped = (stackPolicyConfig(stack)["uc-least-privilege-allowance"] as { allowances: Record<string, unknown> }).allowances;
+            expect(shipped, `policies/config/${stack}.json (node -r ./tools/register.js tools/policy-allowances.ts --stack ${stack})`).to.deep.equal(derivedAllowances(resolvedConfig(run)));
+        }
+    });
+
+    it("derives an allowance securable by securable: a layer's schema and what it passes down, one volume, one table, one model", () => {
+        expect(
+            grantsAllowance({
+                catalog: ["USE_CATALOG"],
+                schemas: { gold: ["USE_SCHEMA", "SELECT", "EXECUTE"] },
+                volumes: { raw_files: ["READ_VOLUME"] },
+                tables: { evidence_metadata: ["SELECT"] },
+                models: { classifier: ["EXECUTE"] },
+            }),
+        ).to.deep.equal({
+            catalog: ["USE_CATALOG"],
+            "schema:gold": ["EXECUTE", "SELECT", "USE_SCHEMA"],
+            "table:gold": ["SELECT"],
+            "view:gold": ["SELECT"],
+            "registered_model:gold": ["EXECUTE"],
+            "function:gold": ["EXECUTE"],
+            "volume:bronze.raw_files": ["READ_VOLUME"],
+            "table:bronze.evidence_metadata": ["SELECT"],
+            "registered_model:gold.classifier": ["EXECUTE"],
+        });
+    });
+
+    it("scopes an allowance to a layer by the schema's name or its layer suffix, and to an object by its exact name", () => {
+        expect(scopeMatches("gold", ["lakehouse_gold"])).to.equal(true);
+        expect(scopeMatches("gold", ["gold"])).to.equal(true);
+        expect(scopeMatches("gold", ["lakehouse_golden"])).to.equal(false);
+        expect(scopeMatches("gold", ["lakehouse_bronze", "gold"])).to.equal(false);
+        expect(scopeMatches("bronze.raw_files", ["lakehouse_bronze", "raw_files"])).to.equal(true);
+        expect(scopeMatches("bronze.files", ["lakehouse_bronze", "raw_files"]), "no suffix matching below the layer").to.equal(false);
+        expect(scopeMatches("gold.t", ["lakehouse_gold"]), "one table's scope does not cover every table of the schema").to.equal(false);
+        expect(scopeMatches("*", ["anything"])).to.equal(true);
+    });
+
+    it("judges privileges passed down from the catalog against kind-wide allowances only (they reach every layer)", async () => {
+        const allowances = { [ANALYSTS]: { catalog: ["USE_CATALOG", "SELECT"], "schema:gold": ["SELECT"], "table:gold": ["SELECT"], "view:gold": ["SELECT"] } };
+        const found = await messages(ucLeastPrivilegeAllowance, [grants({ catalog: "lake" }, [[ANALYSTS, ["USE_CATALOG", "SELECT"]]])], { allowances });
+        expect(found).to.deep.equal([
+            '"data-analysts" would hold more than its allowance (data-analysts) from catalog lake: SELECT on every schema in it (allowed on a schema: none); SELECT on every table in it (allowed on a table: none); SELECT on every view in it (allowed on a view: none).',
+        ]);
+    });
+
+    it("leaves a layer-scoped judgement to `pulumi up` while the securable's name is not known", async () => {
+        const allowances = { [ANALYSTS]: { "schema:gold": ["USE_SCHEMA", "SELECT"], "table:gold": ["SELECT"], "view:gold": ["SELECT"] } };
+        expect(await messages(ucLeastPrivilegeAllowance, [grants({ schema: "[unknown]" }, [[ANALYSTS, ["SELECT"]]])], { allowances })).to.deep.equal([]);
+        expect(await messages(ucLeastPrivilegeAllowance, [grants({ schema: "[unknown]" }, [[ANALYSTS, ["MODIFY"]]])], { allowances }), "no layer allows MODIFY: known to be too much").to.have.length(1);
     });
 });

@@ -217,6 +217,12 @@ export interface EffectivePrivilege {
     scope: string;
     /** What the entry grants it on: `catalog lakehouse`, `the job (Permissions job-permissions)`. */
     grantedOn: string;
+    /**
+     * Where it applies, for layer-scoped allowances: the securable the entry names (its kind and
+     * full name) and whether the privilege reaches the objects below it (`inherited`) rather than
+     * the securable itself. Undefined for workspace objects.
+     */
+    location?: { kind: string; name: Maybe<string>; inherited: boolean };
     /** The entry that grants it. */
     via: GrantEntry | PermissionEntry;
 }
@@ -240,10 +246,10 @@ export function effectivePrivileges(grants: readonly GrantEntry[], permissions: 
     for (const g of grants) {
         const on = `${kindWord(g.kind)} ${nameText(g.name)}`;
         for (const privilege of g.privileges) {
-            out.push({ subject: g.subject, kind: g.kind, privilege, scope: on, grantedOn: on, via: g });
+            out.push({ subject: g.subject, kind: g.kind, privilege, scope: on, grantedOn: on, via: g, location: { kind: g.kind, name: g.name, inherited: false } });
             for (const child of CHILD_KINDS[g.kind] ?? []) {
                 if (reachesChild(g.kind, privilege, child)) {
-                    out.push({ subject: g.subject, kind: child, privilege, scope: `every ${kindWord(child)} in it`, grantedOn: on, via: g });
+                    out.push({ subject: g.subject, kind: child, privilege, scope: `every ${kindWord(child)} in it`, grantedOn: on, via: g, location: { kind: g.kind, name: g.name, inherited: true } });
                 }
             }
         }
