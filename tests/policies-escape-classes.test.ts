@@ -7,9 +7,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { allPolicies, productionPolicies } from "../policies/rules";
+import { actAsOnlyAllowed } from "../policies/rules/act-as";
 import { dataProtectedInProduction, noForceDestroyInProduction } from "../policies/rules/data-protection";
 import { entraPasswordLifetime } from "../policies/rules/entra";
-import { runPolicies, stackPolicyConfig } from "../policies/runner";
+import { ResourceUnderPolicy, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { resolvedConfig } from "../tools/plan";
 import { derivedAllowances, grantsAllowance } from "../tools/policy-allowances";
 import { planOf } from "./helpers";
@@ -240,14 +241,14 @@ describe("escape class a: every role has an allowance of its own, layer by layer
 
     it("fails the app given the bronze layer, the raw files, or SELECT on the whole catalog", async () => {
         expect(await allowanceFindings("prod", 'grants.app.schemas.bronze=["USE_SCHEMA","SELECT"]')).to.deep.equal([
-            "role:app (6170702d-7370-4d6c-816b-65686f757365) would hold more than its allowance (role:app) from schema lakehouse_prod.lakehouse_bronze: SELECT, USE_SCHEMA on it (allowed on a schema: none); SELECT on every table in it (allowed on a table: none); SELECT on every view in it (allowed on a view: none).",
+            "role:app (6170702d-7370-4d6c-816b-65686f757365) would hold more than its allowance (role:app) from schema lakehouse_prod.lakehouse_bronze: SELECT on it (allowed on a schema: USE_SCHEMA); SELECT on every table in it (allowed on a table: none); SELECT on every view in it (allowed on a view: none).",
         ]);
         expect((await allowanceFindings("prod", 'grants.app.volumes=["READ_VOLUME"]'))[0]).to.match(/from volume lakehouse_prod\.lakehouse_bronze\.raw_files: READ_VOLUME on it \(allowed on a volume: none\)/);
         expect((await allowanceFindings("prod", 'grants.app.catalog=["USE_CATALOG","SELECT"]'))[0]).to.match(/\(role:app\) from catalog lakehouse_prod: SELECT on it .*SELECT on every schema in it/);
     });
 
     it("fails a declared reader of silver and gold given bronze, the raw files or the models", async () => {
-        expect((await allowanceFindings("prod", 'grants.analysts.schemas.bronze=["USE_SCHEMA","SELECT"]'))[0]).to.match(/^"data-analysts" would hold more than its allowance \(data-analysts\) from schema lakehouse_prod\.lakehouse_bronze: SELECT, USE_SCHEMA on it \(allowed on a schema: none\)/);
+        expect((await allowanceFindings("prod", 'grants.analysts.schemas.bronze=["USE_SCHEMA","SELECT"]'))[0]).to.match(/^"data-analysts" would hold more than its allowance \(data-analysts\) from schema lakehouse_prod\.lakehouse_bronze: SELECT on it \(allowed on a schema: USE_SCHEMA\)/);
         expect((await allowanceFindings("prod", 'grants.analysts.volumes=["READ_VOLUME"]'))[0]).to.match(/from volume lakehouse_prod\.lakehouse_bronze\.raw_files: READ_VOLUME/);
         expect(await allowanceFindings("prod", 'grants.analysts.models=["EXECUTE"]')).to.have.length(3);
         expect((await allowanceFindings("dev", 'grants.analysts.catalog=["USE_CATALOG","SELECT"]'))[0]).to.match(/from catalog lakehouse_dev: SELECT on it/);
@@ -264,7 +265,7 @@ describe("escape class a: every role has an allowance of its own, layer by layer
     it("fails workspace access the policy config does not allow a declared role: querying the endpoints", async () => {
         const found = await allowanceFindings("prod", 'serving.consumers=["analysts"]');
         expect(found.length).to.be.greaterThan(0);
-        for (const m of found) expect(m).to.match(/^"data-analysts" would hold more than its allowance \(data-analysts\) from the servingEndpoint \(Permissions \w+-query\): CAN_QUERY on it \(allowed on a servingEndpoint: none\)\.$/);
+        for (const m of found) expect(m).to.match(/^"data-analysts" would hold more than its allowance \(data-analysts\) from the servingEndpoint \(Permissions \w+-query\): CAN_QUERY on it \(allowed on a servingEndpoint: CAN_VIEW\)\.$/);
     });
 
     it("keeps the shipped policy configs' allowances equal to what the shipped stack configs grant each declared principal", async () => {
@@ -312,7 +313,7 @@ describe("escape class a: every role has an allowance of its own, layer by layer
         const allowances = { [ANALYSTS]: { catalog: ["USE_CATALOG", "SELECT"], "schema:gold": ["SELECT"], "table:gold": ["SELECT"], "view:gold": ["SELECT"] } };
         const found = await messages(ucLeastPrivilegeAllowance, [grants({ catalog: "lake" }, [[ANALYSTS, ["USE_CATALOG", "SELECT"]]])], { allowances });
         expect(found).to.deep.equal([
-            '"data-analysts" would hold more than its allowance (data-analysts) from catalog lake: SELECT on every schema in it (allowed on a schema: none); SELECT on every table in it (allowed on a table: none); SELECT on every view in it (allowed on a view: none).',
+            '"data-analysts" would hold more than its allowance (data-analysts) from catalog lake: SELECT on every schema in it (allowed on a schema: USE_SCHEMA); SELECT on every table in it (allowed on a table: none); SELECT on every view in it (allowed on a view: none).',
         ]);
     });
 
@@ -320,5 +321,75 @@ describe("escape class a: every role has an allowance of its own, layer by layer
         const allowances = { [ANALYSTS]: { "schema:gold": ["USE_SCHEMA", "SELECT"], "table:gold": ["SELECT"], "view:gold": ["SELECT"] } };
         expect(await messages(ucLeastPrivilegeAllowance, [grants({ schema: "[unknown]" }, [[ANALYSTS, ["SELECT"]]])], { allowances })).to.deep.equal([]);
         expect(await messages(ucLeastPrivilegeAllowance, [grants({ schema: "[unknown]" }, [[ANALYSTS, ["MODIFY"]]])], { allowances }), "no layer allows MODIFY: known to be too much").to.have.length(1);
+    });
+});
+
+describe("escape class b: permissions that act through a more privileged identity are judged by that identity", () => {
+    const actAs = (report: { violations: { policy: string; level: string; message: string }[] }) =>
+        report.violations.filter((v) => v.policy === "act-as-only-allowed-principals" && v.level === "mandatory").map((v) => v.message);
+    const PIPELINE = "636c6965-6e74-4d61-8070-6c6963617469";
+
+    it('fails pipelines.permissions.run=["analysts"]: CAN_MANAGE_RUN on the job and CAN_RUN on the pipeline act as the pipeline principal (the issue\'s example)', async () => {
+        for (const stack of ["dev", "prod"]) {
+            const { document } = await planOf(stack, 'pipelines.permissions.run=["analysts"]');
+            expect(actAs(document.policies), stack).to.deep.equal([
+                `"data-analysts" gets CAN_RUN on pipeline medallion, so it could act as role:pipeline (${PIPELINE}) with that identity's privileges; only the identity itself, the admins (none) and the principals allowed to act as it (config "actAs": none) may.`,
+                `"data-analysts" gets CAN_MANAGE_RUN on job full-run, so it could act as role:pipeline (${PIPELINE}) with that identity's privileges; only the identity itself, the admins (none) and the principals allowed to act as it (config "actAs": none) may.`,
+            ]);
+        }
+    });
+
+    it("no longer counts CAN_MANAGE_RUN or CAN_RUN as read-only: the default allowance has neither", async () => {
+        const { document } = await planOf("dev", "principals.operators.group=Data Ops", 'pipelines.permissions.run=["operators"]');
+        const allowance = document.policies.violations.filter((v) => v.policy === "uc-least-privilege-allowance").map((v) => v.message);
+        expect(allowance.some((m) => m.includes("CAN_MANAGE_RUN on it (allowed on a job: CAN_VIEW)"))).to.equal(true);
+        expect(allowance.some((m) => m.includes("CAN_RUN on it (allowed on a pipeline: CAN_VIEW)"))).to.equal(true);
+    });
+
+    it("lets a role run the pipeline's job only when policy config allows it to act as the pipeline", async () => {
+        const { run } = await planOf("prod", "principals.operators.group=Data Ops", 'pipelines.permissions.run=["operators"]');
+        const withoutApproval = await runPolicies([actAsOnlyAllowed], run.resources, {});
+        expect(withoutApproval.violations).to.have.length(2);
+        const approved = await runPolicies([actAsOnlyAllowed], run.resources, { "act-as-only-allowed-principals": { actAs: { "role:pipeline": ["Data Ops"] } } });
+        expect(approved.violations).to.deep.equal([]);
+        const byAdmins = await runPolicies([actAsOnlyAllowed], run.resources, { "act-as-only-allowed-principals": { admins: ["data ops"] } });
+        expect(byAdmins.violations).to.deep.equal([]);
+    });
+
+    it("keeps view-only access (pipelines.permissions.view) within the rule", async () => {
+        expect(actAs((await planOf("prod", 'pipelines.permissions.view=["analysts"]')).document.policies)).to.deep.equal([]);
+    });
+
+    it("fails edit rights on the code a job or pipeline runs, and on the run-as principal's home folder", async () => {
+        const { run } = await planOf("prod");
+        const folder = `/Users/${PIPELINE}/lakehouse-prod`;
+        const extra = (props: Record<string, unknown>, level: string) => [...run.resources, res(T.permissions, { ...props, accessControls: [{ groupName: ANALYSTS, permissionLevel: level }] })];
+        const found = async (resources: ResourceUnderPolicy[]) => (await runPolicies([actAsOnlyAllowed], resources, {})).violations.map((v) => v.message);
+        expect((await found(extra({ workspaceFilePath: `${folder}/medallion/payments.py` }, "CAN_EDIT")))[0]).to.match(/gets CAN_EDIT on code that pipeline medallion runs, so it could act as role:pipeline/);
+        expect((await found(extra({ directoryPath: `/Workspace${folder}/jobs` }, "CAN_MANAGE")))[0]).to.match(/gets CAN_MANAGE on code that job full-run runs/);
+        expect((await found(extra({ directoryPath: `/Users/${PIPELINE}` }, "CAN_EDIT")))[0]).to.match(/code that (job|pipeline)/);
+        expect((await found(extra({ directoryPath: `/Users/${PIPELINE}/scratch` }, "CAN_EDIT")))[0], "anything in its home folder").to.match(/gets CAN_EDIT on the home folder of role:pipeline/);
+        expect(await found(extra({ directoryPath: folder }, "CAN_READ")), "reading the code runs nothing").to.deep.equal([]);
+        expect(await found(extra({ directoryPath: "/Shared/analysts" }, "CAN_MANAGE"))).to.deep.equal([]);
+    });
+
+    it("fails any ACL on the secret scope that holds the pipeline's client secret, and not on other scopes", async () => {
+        const { run } = await planOf("prod");
+        const acl = (scope: string, permission: string) => [...run.resources, res(T.secretAcl, { scope, principal: ANALYSTS, permission })];
+        const found = async (resources: ResourceUnderPolicy[]) => (await runPolicies([actAsOnlyAllowed], resources, {})).violations.map((v) => v.message);
+        expect(await found(acl("lakehouse-prod-platform", "READ"))).to.deep.equal([
+            `"data-analysts" gets READ on secret scope lakehouse-prod-platform, which holds the client secret of role:pipeline (key pipeline-client-secret), so it could act as role:pipeline with that identity's privileges; only the identity itself, the admins (none) and the principals allowed to act as it (config "actAs": none) may.`,
+        ]);
+        expect(await found(acl("lakehouse-prod-app", "READ")), "the app's form-signing key is no identity's credential").to.deep.equal([]);
+        expect(await found(run.resources), "the pipeline principal reads its own secret").to.deep.equal([]);
+    });
+
+    it("fails CAN_MANAGE on the app (it deploys code that runs as the app's service principal) unless allowed to act as the app", async () => {
+        const sets = ["principals.appadmins.group=platform-admins", 'app.owners=["appadmins"]'];
+        const { run, document } = await planOf("prod", ...sets);
+        expect(actAs(document.policies)).to.deep.equal([
+            '"platform-admins" gets CAN_MANAGE on app app, so it could act as role:app with that identity\'s privileges; only the identity itself, the admins (none) and the principals allowed to act as it (config "actAs": none) may.',
+        ]);
+        expect((await runPolicies([actAsOnlyAllowed], run.resources, { "act-as-only-allowed-principals": { actAs: { "role:app": ["platform-admins"] } } })).violations).to.deep.equal([]);
     });
 });

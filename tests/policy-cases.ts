@@ -41,6 +41,16 @@ const developmentTag = () => res("azure-native:resources:ResourceGroup", { resou
 const account = (overrides: Record<string, unknown> = {}) => [res(T.account, { ...SECURE_ACCOUNT, ...overrides })];
 const workspace = (overrides: Record<string, unknown> = {}) => [res(T.workspace, { ...SECURE_WORKSPACE, ...overrides })];
 const perms = (object: Record<string, string>, controls: Record<string, string>[], options = {}) => res(T.permissions, { ...object, accessControls: controls }, options);
+/** A job or pipeline that runs as the pipeline principal, and (optionally) a Permissions on it with one entry. */
+function runsAsPipeline(kind: "job" | "pipeline", control?: Record<string, string>): ResourceUnderPolicy[] {
+    const target =
+        kind === "job"
+            ? res(T.job, { name: "j", runAs: { servicePrincipalName: PIPELINE_APP_ID }, tasks: [{ taskKey: "t", sparkPythonTask: { pythonFile: "/Users/11111111-1111-4111-8111-111111111111/lakehouse/jobs/run.py" } }] }, { name: "j" })
+            : res(T.pipeline, { name: "p", catalog: "lake", runAs: { servicePrincipalName: PIPELINE_APP_ID }, libraries: [{ file: { path: "/Users/11111111-1111-4111-8111-111111111111/lakehouse/medallion/p.py" } }] }, { name: "p" });
+    const out = [pipelineSp(), target];
+    if (control) out.push(perms(kind === "job" ? { jobId: "j-id" } : { pipelineId: "p-id" }, [control], { dependsOn: [target] }));
+    return out;
+}
 const job = (props: Record<string, unknown>) => [res(T.job, { name: "full-run", ...props })];
 const UC_CLUSTER = { sparkVersion: "16.4.x-scala2.12", nodeTypeId: "Standard_D4ds_v5", numWorkers: 1, dataSecurityMode: "USER_ISOLATION", autoterminationMinutes: 30 };
 const roleAssignment = (guid: string, scope: string) => [res(T.roleAssignment, { principalId: "p", principalType: "ServicePrincipal", roleDefinitionId: roleDefinition(guid), scope })];
@@ -89,7 +99,7 @@ export const CASES: Record<string, PolicyCases> = {
     },
     "uc-least-privilege-allowance": {
         violating: [
-            { title: "SELECT on the catalog for the pipeline (reaches every table)", resources: () => [pipelineSp(), ...kmflowGrants(), grants({ catalog: "lake" }, [[PIPELINE_APP_ID, ["SELECT"]]])], says: /role:pipeline \(1{8}-.*\) would hold more than its allowance \(role:pipeline\) from catalog lake: SELECT on it \(allowed on a catalog: USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA\)\.$/ },
+            { title: "SELECT on the catalog for the pipeline (reaches every table)", resources: () => [pipelineSp(), ...kmflowGrants(), grants({ catalog: "lake" }, [[PIPELINE_APP_ID, ["SELECT"]]])], says: /role:pipeline \(1{8}-.*\) would hold more than its allowance \(role:pipeline\) from catalog lake: SELECT on it \(allowed on a catalog: USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA, BROWSE\)\.$/ },
             {
                 title: "EXECUTE on a schema for the pipeline (reaches its models and functions)",
                 resources: () => [pipelineSp(), grants({ schema: "lake.gold" }, [[PIPELINE_APP_ID, ["USE_SCHEMA", "EXECUTE"]]])],
@@ -103,7 +113,7 @@ export const CASES: Record<string, PolicyCases> = {
                 says: /from schema lake.lake_bronze: SELECT on it \(allowed on a schema: USE_SCHEMA\)/,
             },
             { title: "EXECUTE on a model for the app's service principal (it reads gold only)", resources: () => [res(T.app, { name: "lakehouse-dev-app" }, { name: "app" }), grants({ model: "lake.gold.m" }, [["44444444-4444-4444-8444-444444444444", ["EXECUTE"]]], { dependsOn: ["urn:pulumi:test::lakehouse::databricks:index/app:App::app"] })], says: /role:app .* \(role:app\) from registered model lake.gold.m: EXECUTE/ },
-            { title: "CAN_MANAGE on the warehouse for the pipeline", resources: () => [pipelineSp(), perms({ sqlEndpointId: "w" }, [{ servicePrincipalName: PIPELINE_APP_ID, permissionLevel: "CAN_MANAGE" }])], says: /from the sqlWarehouse \(Permissions .*\): CAN_MANAGE on it \(allowed on a sqlWarehouse: CAN_USE\)/ },
+            { title: "CAN_MANAGE on the warehouse for the pipeline", resources: () => [pipelineSp(), perms({ sqlEndpointId: "w" }, [{ servicePrincipalName: PIPELINE_APP_ID, permissionLevel: "CAN_MANAGE" }])], says: /from the sqlWarehouse \(Permissions .*\): CAN_MANAGE on it \(allowed on a sqlWarehouse: CAN_USE, CAN_VIEW, CAN_MONITOR\)/ },
         ],
         compliant: [
             {
@@ -221,6 +231,35 @@ export const CASES: Record<string, PolicyCases> = {
     "secret-scope-no-initial-manage-principal": {
         violating: [{ title: 'initialManagePrincipal "users"', resources: () => [res(T.secretScope, { name: "s", initialManagePrincipal: "users" })], says: /initialManagePrincipal is "users"/ }],
         compliant: [{ title: "no initial manage principal", resources: () => [res(T.secretScope, { name: "s" })] }],
+    },
+    // ── Acting through another identity ───────────────────────────────────────────────────
+    "act-as-only-allowed-principals": {
+        violating: [
+            { title: "CAN_MANAGE_RUN on a job that runs as the pipeline, to analysts", resources: () => runsAsPipeline("job", { groupName: ANALYSTS, permissionLevel: "CAN_MANAGE_RUN" }), says: /"data-analysts" gets CAN_MANAGE_RUN on job j, so it could act as role:pipeline/ },
+            { title: "CAN_RUN on a pipeline that runs as the pipeline, to analysts", resources: () => runsAsPipeline("pipeline", { groupName: ANALYSTS, permissionLevel: "CAN_RUN" }), says: /CAN_RUN on pipeline p/ },
+            {
+                title: "CAN_EDIT on the folder holding the code a job runs",
+                resources: () => {
+                    const [sp, j] = runsAsPipeline("job");
+                    return [sp, j, perms({ directoryPath: "/Users/11111111-1111-4111-8111-111111111111/lakehouse/jobs" }, [{ groupName: ANALYSTS, permissionLevel: "CAN_EDIT" }])];
+                },
+                says: /CAN_EDIT on code that job j runs/,
+            },
+            {
+                title: "READ on the secret scope holding the pipeline's client secret",
+                resources: () => {
+                    const app = res(T.entraApp, { displayName: "lakehouse-dev-pipeline" }, { name: "application" });
+                    const password = res(T.password, { applicationId: "/applications/x", endDateRelative: "2160h" }, { name: "client-secret", dependsOn: [app] });
+                    return [pipelineSp(), app, password, res(T.secret, { scope: "platform", key: "pipeline-client-secret", stringValue: "s" }, { dependsOn: [password] }), res(T.secretAcl, { scope: "platform", principal: ANALYSTS, permission: "READ" })];
+                },
+                says: /gets READ on secret scope platform, which holds the client secret of role:pipeline/,
+            },
+        ],
+        compliant: [
+            { title: "the pipeline principal owns the job that runs as it", resources: () => runsAsPipeline("job", { servicePrincipalName: PIPELINE_APP_ID, permissionLevel: "IS_OWNER" }) },
+            { title: "view and read levels to analysts", resources: () => runsAsPipeline("job", { groupName: ANALYSTS, permissionLevel: "CAN_VIEW" }) },
+            { title: "CAN_MANAGE_RUN to a group policy config allows to act as the pipeline", resources: () => runsAsPipeline("job", { groupName: "data-engineers", permissionLevel: "CAN_MANAGE_RUN" }), config: { actAs: { "role:pipeline": ["data-engineers"] } } },
+        ],
     },
     // ── Databricks compute ────────────────────────────────────────────────────────────────
     "job-runs-as-service-principal": {

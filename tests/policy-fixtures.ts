@@ -20,6 +20,7 @@ export const T = {
     app: "databricks:index/app:App",
     secretAcl: "databricks:index/secretAcl:SecretAcl",
     secretScope: "databricks:index/secretScope:SecretScope",
+    secret: "databricks:index/secret:Secret",
     catalog: "databricks:index/catalog:Catalog",
     schema: "databricks:index/schema:Schema",
     volume: "databricks:index/volume:Volume",

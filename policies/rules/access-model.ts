@@ -138,15 +138,40 @@ export const PERMISSION_OBJECT_FIELDS: readonly (readonly [string, PermissionObj
     ["pipelineId", "pipeline"],
     ["clusterId", "cluster"],
     ["clusterPolicyId", "clusterPolicy"],
+    ["instancePoolId", "instancePool"],
+    ["directoryPath", "directory"],
+    ["directoryId", "directory"],
+    ["notebookPath", "notebook"],
+    ["notebookId", "notebook"],
+    ["workspaceFilePath", "workspaceFile"],
+    ["workspaceFileId", "workspaceFile"],
+    ["repoPath", "repo"],
+    ["repoId", "repo"],
+    ["experimentId", "experiment"],
 ];
 
+/** Workspace objects that hold code or files (edited, run, or read). */
+export const CODE_OBJECTS: readonly PermissionObject[] = ["directory", "notebook", "workspaceFile", "repo"];
+
 /** The workspace object kind a `Permissions` resource is for, or undefined for kinds the pack does not model. */
-export function permissionObject(resource: PolicyResource): PermissionObject | undefined {
+export function permissionObject(resource: PolicyResource | { props: Record<string, unknown> }): PermissionObject | undefined {
     for (const [field, kind] of PERMISSION_OBJECT_FIELDS) {
         const value = read(() => resource.props[field]);
         if (value !== undefined && value !== null && value !== "") return kind;
     }
+    const authorization = knownString(() => resource.props.authorization);
+    if (authorization !== undefined) {
+        const a = authorization.trim().toLowerCase();
+        if (a === "tokens" || a === "passwords") return a;
+    }
     return undefined;
+}
+
+/** The resource of `type` a `Permissions` resource is for (through the dependency of its object field), when it is in the stack. */
+export function permissionTarget(permissions: PolicyResource, type: string, field: string): PolicyResource | undefined {
+    const fieldDeps = permissions.propertyDependencies?.[field];
+    const deps = (fieldDeps && fieldDeps.length > 0 ? fieldDeps : permissions.dependencies ?? []).filter((d) => d.type === type);
+    return deps.length === 1 ? deps[0] : undefined;
 }
 
 /** One access control entry of a `Permissions` resource. */

@@ -6,7 +6,7 @@
 import * as databricks from "@pulumi/databricks";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { BROAD_GROUPS, PERMISSION_LEVELS, PermissionObject } from "../privileges";
-import { PERMISSION_OBJECT_FIELDS, permissionEntries } from "./access-model";
+import { permissionEntries, permissionObject, permissionTarget } from "./access-model";
 import { PrincipalDirectory, Subject, describeSubject, isIdentified, matchesAny, samePrincipal, selectorRoles } from "./principals";
 import { TYPES, knownString, list, names, normalizeLevel, ofType, read, stringListSchema, configOf } from "./util";
 
@@ -15,14 +15,6 @@ const MANAGE_LEVELS = ["CAN_MANAGE", "IS_OWNER"];
 const ADMINS = stringListSchema('Principals allowed to manage: group names, application ids, user e-mails, or "role:<role>".', []);
 const BROAD = stringListSchema("Group names that mean everyone.", BROAD_GROUPS);
 
-function objectOf(props: Record<string, unknown>): PermissionObject | undefined {
-    for (const [field, kind] of PERMISSION_OBJECT_FIELDS) {
-        const value = read(() => props[field]);
-        if (value !== undefined && value !== null && value !== "") return kind;
-    }
-    return undefined;
-}
-
 export const permissionsLevelValid: ResourceValidationPolicy = {
     name: "permissions-level-valid-for-object",
     description: `Every access control of a databricks.Permissions uses a level that exists for its object (${Object.entries(PERMISSION_LEVELS)
@@ -30,7 +22,7 @@ export const permissionsLevelValid: ResourceValidationPolicy = {
         .join("; ")}).`,
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(databricks.Permissions, (permissions, _args, report) => {
-        const object = objectOf(permissions as Record<string, unknown>);
+        const object = permissionObject({ props: permissions as Record<string, unknown> });
         if (!object) return;
         const valid: readonly string[] = PERMISSION_LEVELS[object];
         for (const control of list<Record<string, unknown>>(() => permissions.accessControls)) {
@@ -59,12 +51,9 @@ export const permissionsNoBroadManage: ResourceValidationPolicy = {
 
 /** The job or pipeline a `Permissions` resource is for (its dependency of that type), if in the stack. */
 function targetOf(permissions: PolicyResource, object: PermissionObject | undefined): PolicyResource | undefined {
-    const type = object === "job" ? TYPES.job : object === "pipeline" ? TYPES.pipeline : undefined;
-    if (!type) return undefined;
-    const field = object === "job" ? "jobId" : "pipelineId";
-    const fieldDeps = permissions.propertyDependencies?.[field];
-    const deps = (fieldDeps && fieldDeps.length > 0 ? fieldDeps : permissions.dependencies ?? []).filter((d) => d.type === type);
-    return deps.length === 1 ? deps[0] : undefined;
+    if (object === "job") return permissionTarget(permissions, TYPES.job, "jobId");
+    if (object === "pipeline") return permissionTarget(permissions, TYPES.pipeline, "pipelineId");
+    return undefined;
 }
 
 /** True when `subject` is the service principal `target` (a job or pipeline) runs as. */

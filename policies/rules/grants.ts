@@ -308,7 +308,12 @@ export function excessPrivileges(effective: readonly EffectivePrivilege[], allow
     for (const e of effective) {
         const { selector, allowance } = allowanceOf(e.subject, allowances, fallback);
         if (allowance === "*") continue;
-        const { allowed, undecided } = allowedFor(typeof allowance === "object" && allowance !== null ? allowance : {}, e);
+        // What anyone may hold (the default allowance), a named principal may hold too.
+        const base = selector === "defaultAllowance" || fallback === "*" || typeof fallback !== "object" || fallback === null ? {} : fallback;
+        const own = allowedFor(typeof allowance === "object" && allowance !== null ? allowance : {}, e);
+        const everyone = allowedFor(base, e);
+        const allowed = [...new Set([...own.allowed, ...everyone.allowed])];
+        const undecided = own.undecided || everyone.undecided;
         if (allowed.includes(e.privilege) || allowed.includes("*") || undecided) continue;
         const key = `${subjectKey(e.subject)}|${e.via.resource.urn}|${e.grantedOn}`;
         const f = findings.get(key) ?? { subject: e.subject, selector, grantedOn: e.grantedOn, urn: e.via.resource.urn, excess: [] };
@@ -333,7 +338,7 @@ export const ucLeastPrivilegeAllowance: StackValidationPolicy = {
             allowances: {
                 type: "object",
                 description:
-                    'Principal selector (name, application id, or "role:<role>") → { <kind> or <kind>:<layer>[.<object>]: [privileges] } or "*" (e.g. "schema:gold": ["USE_SCHEMA", "SELECT"]). Merged over the built-in allowances; set a selector to {} to allow it nothing.',
+                    'Principal selector (name, application id, or "role:<role>") → { <kind> or <kind>:<layer>[.<object>]: [privileges] } or "*" (e.g. "schema:gold": ["USE_SCHEMA", "SELECT"]). Merged over the built-in allowances; the allowance of a selector adds to what everyone may hold (defaultAllowance), so {} allows it only that.',
                 additionalProperties: ALLOWANCE_SCHEMA,
                 default: DEFAULT_ALLOWANCES,
             },

@@ -1,5 +1,6 @@
 /** Every policy of the pack, in the order the README lists them. */
 import { Policies } from "@pulumi/policy";
+import { actAsPolicies } from "./act-as";
 import { appPolicies } from "./apps";
 import { azureRbacPolicies } from "./azure-rbac";
 import { azureStoragePolicies, storageGeoRedundant } from "./azure-storage";
@@ -17,6 +18,7 @@ export const policyGroups: { title: string; policies: Policies }[] = [
     { title: "Unity Catalog grants", policies: grantsPolicies },
     { title: "Unity Catalog objects", policies: catalogObjectPolicies },
     { title: "Databricks access", policies: databricksAccessPolicies },
+    { title: "Acting through another identity", policies: actAsPolicies },
     { title: "Databricks compute", policies: databricksComputePolicies },
     { title: "Model serving", policies: servingPolicies },
     { title: "Apps", policies: appPolicies },

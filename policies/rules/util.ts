@@ -105,6 +105,7 @@ export const TYPES = {
     servicePrincipal: "databricks:index/servicePrincipal:ServicePrincipal",
     app: "databricks:index/app:App",
     secretAcl: "databricks:index/secretAcl:SecretAcl",
+    secret: "databricks:index/secret:Secret",
     secretScope: "databricks:index/secretScope:SecretScope",
     catalog: "databricks:index/catalog:Catalog",
     schema: "databricks:index/schema:Schema",
