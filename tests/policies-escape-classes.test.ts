@@ -13,7 +13,8 @@ import { entraPasswordLifetime } from "../policies/rules/entra";
 import { ResourceUnderPolicy, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { resolvedConfig } from "../tools/plan";
 import { derivedAllowances, grantsAllowance } from "../tools/policy-allowances";
-import { planOf } from "./helpers";
+import { addressCount, parseIpv4Range, reservedOverlaps } from "../policies/rules/ipv4";
+import { planOf, rejectedConfig } from "./helpers";
 import { scopeMatches, ucBroadGroupsDiscoveryOnly, ucNoRiskyPrivileges, ucOneAuthorityPerSecurable, ucLeastPrivilegeAllowance } from "../policies/rules/grants";
 import { permissionsManageAdminsOnly, permissionsNoBroadManage, secretAclNoBroadGroups } from "../policies/rules/databricks-access";
 import { normalizePrincipal, samePrincipal } from "../policies/rules/principals";
@@ -391,5 +392,62 @@ describe("escape class b: permissions that act through a more privileged identit
             '"platform-admins" gets CAN_MANAGE on app app, so it could act as role:app with that identity\'s privileges; only the identity itself, the admins (none) and the principals allowed to act as it (config "actAs": none) may.',
         ]);
         expect((await runPolicies([actAsOnlyAllowed], run.resources, { "act-as-only-allowed-principals": { actAs: { "role:app": ["platform-admins"] } } })).violations).to.deep.equal([]);
+    });
+});
+
+describe("escape class f: breadth is measured", () => {
+    /** Every /8 the config validation accepts in a public IP rule (those that overlap no reserved range). */
+    const publicSlashEights = () => Array.from({ length: 224 }, (_v, i) => `${i}.0.0.0/8`).filter((r) => reservedOverlaps(parseIpv4Range(r)!).length === 0);
+    const storagePolicies = allPolicies.filter((p) => p.name.startsWith("storage-ip-rules"));
+    const storageFindings = (report: { violations: { policy: string; message: string }[] }) => report.violations.filter((v) => v.policy.startsWith("storage-ip-rules")).map((v) => `${v.policy}: ${v.message}`);
+
+    it("fails /8 ranges covering most of IPv4 in the storage firewall's IP rules: the issue's example", async () => {
+        const ranges = publicSlashEights();
+        expect(ranges).to.have.length(217);
+        const { document } = await planOf("prod", `network.storageAllowedIpRanges=${JSON.stringify(ranges)}`);
+        expect(storageFindings(document.policies)).to.deep.equal([
+            "storage-ip-rules-bounded: 217 IP rules allow 3,640,655,872 IPv4 addresses (84.8% of IPv4); at most 4,096 may pass the firewall.",
+        ]);
+        const withPrivate = Array.from({ length: 221 }, (_v, i) => `${i + 1}.0.0.0/8`);
+        const report = await runPolicies(storagePolicies, [res(T.account, { ...SECURE_ACCOUNT, networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", ipRules: withPrivate.map((iPAddressOrRange) => ({ iPAddressOrRange, action: "Allow" })) } })]);
+        const found = storageFindings(report);
+        expect(found[0]).to.equal("storage-ip-rules-bounded: 221 IP rules allow 3,707,764,736 IPv4 addresses (86.3% of IPv4); at most 4,096 may pass the firewall.");
+        expect(found.filter((f) => f.startsWith("storage-ip-rules-public-ranges-only")).map((f) => f.split(" ")[3])).to.deep.equal(["10.0.0.0/8", "100.0.0.0/8", "127.0.0.0/8", "169.0.0.0/8", "172.0.0.0/8", "192.0.0.0/8"]);
+    });
+
+    it("counts overlapping rules once and measures against the configured maximum", () => {
+        const r = (...cidrs: string[]) => cidrs.map((c) => parseIpv4Range(c)!);
+        expect(addressCount(r("20.0.0.0/24", "20.0.0.0/24", "20.0.0.128/25"))).to.equal(256);
+        expect(addressCount(r("20.0.0.0/24", "20.0.1.0/24"))).to.equal(512);
+        expect(addressCount(r("20.0.0.5", "20.0.0.5/32"))).to.equal(1);
+        expect(addressCount(r("0.0.0.0/0"))).to.equal(2 ** 32);
+        expect(parseIpv4Range("20.0.0.77/24"), "host bits are masked").to.deep.equal(parseIpv4Range("20.0.0.0/24"));
+        expect(parseIpv4Range("256.0.0.0/8")).to.equal(undefined);
+    });
+
+    it("fails many narrow ranges that add up, not only one wide one", async () => {
+        const ranges = Array.from({ length: 20 }, (_v, i) => `198.51.${i}.0/24`);
+        const found = await messages(storagePolicies[0], [res(T.account, { ...SECURE_ACCOUNT, networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", ipRules: ranges.map((iPAddressOrRange) => ({ iPAddressOrRange, action: "Allow" })) } })]);
+        expect(found).to.deep.equal(["20 IP rules allow 5,120 IPv4 addresses (0.000119% of IPv4); at most 4,096 may pass the firewall."]);
+    });
+
+    it("refuses private, CGNAT, loopback and link-local ranges in public IP rules, in config validation first and in the pack", async () => {
+        for (const range of ["10.1.0.0/16", "172.20.0.0/16", "192.168.0.0/24", "100.64.0.0/10", "127.0.0.1", "169.254.169.254"]) {
+            const err = await rejectedConfig("dev", `network.storageAllowedIpRanges=${JSON.stringify([range])}`);
+            expect(err.keys, range).to.deep.equal(["lakehouse:network.storageAllowedIpRanges[0]"]);
+            const found = await messages(storagePolicies[1], [res(T.account, { ...SECURE_ACCOUNT, networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices", ipRules: [{ iPAddressOrRange: range, action: "Allow" }] } })]);
+            expect(found, range).to.have.length(1);
+        }
+    });
+
+    it("holds workspace ACLs, secret ACLs and app permissions to groups-not-people in production, as Unity Catalog grants", async () => {
+        const people = ["principals.auditor.user=auditor@example.com"];
+        const found = async (stack: string, ...sets: string[]) =>
+            (await planOf(stack, ...people, ...sets)).document.policies.violations.filter((v) => v.policy === "uc-grants-to-groups-not-people").map((v) => `${v.level} ${v.message}`);
+        expect(await found("prod", 'app.users=["auditor"]')).to.deep.equal(['mandatory "auditor@example.com" is a user account and gets CAN_USE on the app (Permissions permissions); give it to a group the user belongs to instead.']);
+        expect(await found("prod", 'pipelines.permissions.view=["auditor"]'), "job, pipeline, warehouse, code folder").to.have.length(4);
+        expect(await found("prod", 'serving.consumers=["auditor"]')).to.have.length(2);
+        expect(await found("prod", 'grants.auditor.catalog=["USE_CATALOG"]')).to.have.length(1);
+        expect(await found("dev", 'pipelines.permissions.view=["auditor"]'), "development stacks may name people").to.deep.equal([]);
     });
 });

@@ -38,6 +38,8 @@ export interface PolicyCases {
 /** A resource whose tags say which environment the stack is (as every Azure resource of the program carries). */
 const productionTag = () => res("azure-native:resources:ResourceGroup", { resourceGroupName: "rg", tags: { environment: "production" } });
 const developmentTag = () => res("azure-native:resources:ResourceGroup", { resourceGroupName: "rg", tags: { environment: "development" } });
+/** A default-Deny network rule set with these IP rules. */
+const ipRules = (ranges: string[]) => ({ defaultAction: "Deny", bypass: "AzureServices", ipRules: ranges.map((iPAddressOrRange) => ({ iPAddressOrRange, action: "Allow" })) });
 const account = (overrides: Record<string, unknown> = {}) => [res(T.account, { ...SECURE_ACCOUNT, ...overrides })];
 const workspace = (overrides: Record<string, unknown> = {}) => [res(T.workspace, { ...SECURE_WORKSPACE, ...overrides })];
 const perms = (object: Record<string, string>, controls: Record<string, string>[], options = {}) => res(T.permissions, { ...object, accessControls: controls }, options);
@@ -137,10 +139,12 @@ export const CASES: Record<string, PolicyCases> = {
         violating: [
             { title: "SELECT to a person in a stack tagged production", resources: () => [productionTag(), grants({ schema: "lake.gold" }, [["ana@example.com", ["SELECT"]]])], says: /is a user account/ },
             { title: "SELECT to a person where policy config says production", resources: () => [grants({ schema: "lake.gold" }, [["ana@example.com", ["SELECT"]]])], config: { production: true }, says: /is a user account/ },
+            { title: "a job ACL entry for a person in production", resources: () => [productionTag(), perms({ jobId: "j" }, [{ userName: "ana@example.com", permissionLevel: "CAN_VIEW" }])], says: /"ana@example.com" is a user account and gets CAN_VIEW on the job \(Permissions r\d+\)/ },
+            { title: "a secret scope ACL for a person in production", resources: () => [productionTag(), res(T.secretAcl, { scope: "s", principal: "ana@example.com", permission: "READ" })], says: /gets READ on secret scope s/ },
         ],
         compliant: [
             { title: "SELECT to a group in production", resources: () => [productionTag(), grants({ schema: "lake.gold" }, [[ANALYSTS, ["SELECT"]]])] },
-            { title: "an allow-listed break-glass user in production", resources: () => [productionTag(), grants({ schema: "lake.gold" }, [["oncall@example.com", ["SELECT"]]])], config: { allowedUsers: ["oncall@example.com"] } },
+            { title: "an allow-listed break-glass user in production", resources: () => [productionTag(), grants({ schema: "lake.gold" }, [["oncall@example.com", ["SELECT"]]]), perms({ jobId: "j" }, [{ userName: "oncall@example.com", permissionLevel: "CAN_VIEW" }])], config: { allowedUsers: ["oncall@example.com"] } },
             { title: "SELECT to a person in a development stack", resources: () => [developmentTag(), grants({ schema: "lake.gold" }, [["ana@example.com", ["SELECT"]]])] },
         ],
     },
@@ -403,6 +407,29 @@ export const CASES: Record<string, PolicyCases> = {
     "storage-network-azure-services-bypass": {
         violating: [{ title: "no bypass", resources: () => account({ networkRuleSet: { defaultAction: "Deny", bypass: "None" } }), says: /bypass is None/ }],
         compliant: [{ title: "AzureServices with logging", resources: () => account({ networkRuleSet: { defaultAction: "Deny", bypass: "Logging, AzureServices" } }) }],
+    },
+    "storage-ip-rules-bounded": {
+        violating: [
+            { title: "one /8 (16.7 million addresses)", resources: () => account({ networkRuleSet: ipRules(["20.0.0.0/8"]) }), says: /^1 IP rule allows 16,777,216 IPv4 addresses \(0\.391% of IPv4\); at most 4,096 may pass the firewall\.$/ },
+            { title: "a /23 where policy config allows 256 addresses", resources: () => account({ networkRuleSet: ipRules(["198.51.100.0/23"]) }), config: { maxAddresses: 256 }, says: /allows 512 IPv4 addresses/ },
+            { title: "a rule that is not IPv4", resources: () => account({ networkRuleSet: ipRules(["2001:db8::/32"]) }), says: /"2001:db8::\/32" is not an IPv4 address or CIDR/ },
+        ],
+        compliant: [
+            { title: "no IP rules", resources: () => account() },
+            { title: "sixteen /24s, exactly the default maximum", resources: () => account({ networkRuleSet: ipRules(Array.from({ length: 16 }, (_v, i) => `198.51.${i}.0/24`)) }) },
+            { title: "the same /20 three times (counted once)", resources: () => account({ networkRuleSet: ipRules(["20.1.0.0/20", "20.1.0.0/20", "20.1.8.0/21"]) }) },
+        ],
+    },
+    "storage-ip-rules-public-ranges-only": {
+        violating: [
+            { title: "a private range", resources: () => account({ networkRuleSet: ipRules(["192.168.10.0/24"]) }), says: /IP rule 192\.168\.10\.0\/24 covers 192\.168\.0\.0\/16 \(private \(RFC 1918\)\)/ },
+            { title: "a wide range that swallows private ones", resources: () => account({ networkRuleSet: ipRules(["0.0.0.0/1"]) }), says: /covers 0\.0\.0\.0\/8 \(this network\), 10\.0\.0\.0\/8 .*127\.0\.0\.0\/8 \(loopback\)/ },
+            { title: "a CGNAT address", resources: () => account({ networkRuleSet: ipRules(["100.64.1.1"]) }), says: /CGNAT/ },
+        ],
+        compliant: [
+            { title: "public addresses and ranges", resources: () => account({ networkRuleSet: ipRules(["20.1.2.3", "198.51.100.0/24"]) }) },
+            { title: "a range policy config no longer reserves", resources: () => account({ networkRuleSet: ipRules(["192.168.10.0/24"]) }), config: { reservedRanges: { "10.0.0.0/8": "private" } } },
+        ],
     },
     "storage-public-network-access-disabled": {
         violating: [{ title: "public endpoint on", resources: () => account({ publicNetworkAccess: "Enabled" }), says: /publicNetworkAccess is Enabled/ }],

@@ -5,7 +5,8 @@
 import { PlatformNames, platformNames } from "../naming";
 import { COMPUTE_SIZES, ComputeSize, SizeProfile, sizeProfile } from "../sizing";
 import { DATABRICKS_REGIONS, UNSUPPORTED_REGIONS } from "./regions";
-import { Checker, PlainObject } from "./validate";
+import { parseIpv4Range, reservedOverlaps } from "../../policies/rules/ipv4";
+import { Checker, PlainObject, keyPath } from "./validate";
 
 export const ENVIRONMENTS = ["development", "production"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -173,6 +174,17 @@ export function parsePlatform(check: Checker, raw: PlainObject, location: unknow
         d.network.workspacePublicNetworkAccess,
     );
     const storageAllowedIpRanges = check.stringList("network.storageAllowedIpRanges", networkRaw.storageAllowedIpRanges, [], CIDR);
+    storageAllowedIpRanges.forEach((range, i) => {
+        const parsed = CIDR.pattern.test(range) ? parseIpv4Range(range) : undefined;
+        const reserved = parsed ? reservedOverlaps(parsed) : [];
+        if (reserved.length > 0) {
+            check.fail(
+                keyPath("network.storageAllowedIpRanges", i),
+                range,
+                `a public IPv4 address or range (this one covers ${reserved.join(", ")}; reach private networks through virtual network rules or private endpoints)`,
+            );
+        }
+    });
     let virtualNetwork: VirtualNetworkSettings | undefined;
     if (networkRaw.virtualNetwork !== undefined) {
         const vnet = check.object("network.virtualNetwork", networkRaw.virtualNetwork, ["id", "publicSubnetName", "privateSubnetName"]);

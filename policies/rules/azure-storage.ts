@@ -2,7 +2,8 @@
 import * as storage from "@pulumi/azure-native/storage";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { PRODUCTION_PROPERTY, isProductionStack } from "./environment";
-import { TYPES, UNKNOWN, integerSchema, knownString, ofType, read, configOf } from "./util";
+import { Ipv4Range, RESERVED_IPV4_RANGES, addressCount, parseIpv4Range, reservedOverlaps } from "./ipv4";
+import { TYPES, UNKNOWN, integerSchema, knownString, list, ofType, read, configOf } from "./util";
 
 export const storageMinimumTls: ResourceValidationPolicy = {
     name: "storage-minimum-tls-1-2",
@@ -66,6 +67,63 @@ export const storageTrustedServicesBypass: ResourceValidationPolicy = {
         const bypass = String(account.networkRuleSet?.bypass ?? "");
         if (!bypass.split(",").map((s) => s.trim()).includes("AzureServices")) {
             report(`networkRuleSet.bypass is ${bypass || "unset"}; include AzureServices.`);
+        }
+    }),
+};
+
+/** The storage account's IP rules as written (`iPAddressOrRange`), unknown ones left out. */
+function ipRules(account: { networkRuleSet?: { ipRules?: unknown } }): string[] {
+    return list<Record<string, unknown>>(() => account.networkRuleSet?.ipRules)
+        .filter((rule) => (knownString(() => rule.action) ?? "Allow").toLowerCase() === "allow")
+        .map((rule) => knownString(() => rule.iPAddressOrRange))
+        .filter((r): r is string => r !== undefined);
+}
+
+export const storageIpRulesBounded: ResourceValidationPolicy = {
+    name: "storage-ip-rules-bounded",
+    description:
+        "The storage firewall's IP rules together allow at most the configured number of IPv4 addresses (overlapping rules counted once), so no list of wide ranges (221 /8s is nearly all of IPv4) turns default Deny into default Allow; every rule is an IPv4 address or CIDR.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { maxAddresses: integerSchema("Most IPv4 addresses the IP rules may allow together (4096 is a /20).", 4096, 1) } },
+    validateResource: validateResourceOfType(storage.StorageAccount, (account, args, report) => {
+        const { maxAddresses } = configOf<{ maxAddresses: number }>(args, storageIpRulesBounded);
+        const ranges: Ipv4Range[] = [];
+        for (const rule of ipRules(account)) {
+            const range = parseIpv4Range(rule);
+            if (range) ranges.push(range);
+            else report(`IP rule "${rule}" is not an IPv4 address or CIDR; its breadth cannot be measured.`);
+        }
+        const total = addressCount(ranges);
+        if (total > maxAddresses) {
+            const share = Number(((total / 2 ** 32) * 100).toPrecision(3));
+            const rules = ranges.length === 1 ? "1 IP rule allows" : `${ranges.length} IP rules allow`;
+            report(`${rules} ${total.toLocaleString("en-US")} IPv4 addresses (${share}% of IPv4); at most ${maxAddresses.toLocaleString("en-US")} may pass the firewall.`);
+        }
+    }),
+};
+
+export const storageIpRulesPublicOnly: ResourceValidationPolicy = {
+    name: "storage-ip-rules-public-ranges-only",
+    description:
+        "The storage firewall's IP rules name public addresses only: no rule overlaps a private (RFC 1918), shared/CGNAT, loopback, link-local, this-network, multicast or reserved range. Azure refuses private ranges in IP rules, and traffic from those ranges reaches the account through virtual network rules or private endpoints, never through a public rule.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            reservedRanges: {
+                type: "object",
+                additionalProperties: { type: "string" },
+                default: { ...RESERVED_IPV4_RANGES },
+                description: "CIDR → what it is: ranges no public IP rule may overlap.",
+            },
+        },
+    },
+    validateResource: validateResourceOfType(storage.StorageAccount, (account, args, report) => {
+        const { reservedRanges } = configOf<{ reservedRanges: Record<string, string> }>(args, storageIpRulesPublicOnly);
+        for (const rule of ipRules(account)) {
+            const range = parseIpv4Range(rule);
+            if (!range) continue;
+            const hits = reservedOverlaps(range, reservedRanges);
+            if (hits.length > 0) report(`IP rule ${rule} covers ${hits.join(", ")}; public IP rules name public addresses only (reach private ranges through virtual network rules or private endpoints).`);
         }
     }),
 };
@@ -198,6 +256,8 @@ export const azureStoragePolicies = [
     storageSharedKeyDisabled,
     storageNetworkDefaultDeny,
     storageTrustedServicesBypass,
+    storageIpRulesBounded,
+    storageIpRulesPublicOnly,
     storagePublicNetworkAccess,
     storageNoLocalUsers,
     storageGeoRedundant,

@@ -10,7 +10,7 @@ import { EffectivePrivilege, GrantEntry, effectivePrivileges, grantEntries, isKn
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { PrincipalDirectory, Subject, describeSubject, matchesAny, selectorRoles, subjectKey } from "./principals";
 import { PRODUCTION_PROPERTY, isProductionStack } from "./environment";
-import { UNKNOWN, names, stringListSchema, configOf } from "./util";
+import { TYPES, UNKNOWN, configOf, knownString, names, ofType, stringListSchema } from "./util";
 
 /** Grant entries of the stack with subjects resolved for the roles `selectors` name. */
 function entriesFor(args: StackValidationArgs, selectors: Iterable<string>): GrantEntry[] {
@@ -112,19 +112,42 @@ export const ucWritesOnlyByWriters: StackValidationPolicy = {
     },
 };
 
+/** True for a principal name that is a person: a user e-mail (groups and application ids have no `@`). */
+function isPerson(principal: string | undefined): principal is string {
+    return principal !== undefined && principal.includes("@");
+}
+
 export const ucGrantToGroups: StackValidationPolicy = {
     name: "uc-grants-to-groups-not-people",
     description:
-        "In production stacks (declared by the stack's resources or stack tags, or by policy config) Unity Catalog privileges go to groups and service principals, not to individual user accounts: access then follows group membership and survives people leaving.",
+        "In production stacks (declared by the stack's resources or stack tags, or by policy config) access goes to groups and service principals, not to individual user accounts: Unity Catalog grants and ownership, workspace access control lists (userName entries on jobs, pipelines, warehouses, endpoints, apps, folders, tokens…), secret scope ACLs and Azure role assignments to users. Access then follows group membership and survives people leaving.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { allowedUsers: stringListSchema("User e-mails that may be granted privileges directly.", []), production: PRODUCTION_PROPERTY } },
+    configSchema: { properties: { allowedUsers: stringListSchema("User e-mails that may be granted access directly.", []), production: PRODUCTION_PROPERTY } },
     validateStack: (args, report) => {
         if (!isProductionStack(args, ucGrantToGroups)) return;
         const { allowedUsers } = configOf<{ allowedUsers: string[] }>(args, ucGrantToGroups);
+        const allowed = (principal: string) => matchesAny(allowedUsers, { principal });
         for (const e of entriesFor(args, [])) {
             const p = e.subject.principal;
-            if (p === undefined || !p.includes("@") || matchesAny(allowedUsers, e.subject)) continue;
+            if (!isPerson(p) || allowed(p)) continue;
             report(`${describeSubject(e.subject)} is a user account and ${where(e)}; grant to a group it belongs to instead.`, e.resource.urn);
+        }
+        const directory = new PrincipalDirectory(args.resources, selectorRoles([]));
+        for (const e of permissionEntries(args.resources, directory)) {
+            const p = e.subject.principal;
+            if (p === undefined || (e.principalKind !== "user" && !isPerson(p)) || allowed(p)) continue;
+            report(`${describeSubject(e.subject)} is a user account and gets ${e.level} on the ${e.object ?? "object"} (Permissions ${e.resource.name}); give it to a group the user belongs to instead.`, e.resource.urn);
+        }
+        for (const acl of ofType(args.resources, TYPES.secretAcl)) {
+            const p = knownString(() => acl.props.principal);
+            if (!isPerson(p) || allowed(p)) continue;
+            report(`"${p}" is a user account and gets ${knownString(() => acl.props.permission) ?? "access"} on secret scope ${knownString(() => acl.props.scope) ?? "?"}; give it to a group instead.`, acl.urn);
+        }
+        for (const assignment of ofType(args.resources, TYPES.roleAssignment)) {
+            if ((knownString(() => assignment.props.principalType) ?? "").toLowerCase() !== "user") continue;
+            const p = knownString(() => assignment.props.principalId) ?? "?";
+            if (allowed(p)) continue;
+            report(`role assignment ${assignment.name} names a user (principalType User, ${p}); assign the role to a group instead.`, assignment.urn);
         }
     },
 };
