@@ -159,7 +159,7 @@ describe("foundation: identity and RBAC", () => {
 });
 
 describe("foundation: protection and determinism", () => {
-    const dataBearing = [T.account, T.container];
+    const dataBearing = [T.account, T.container, T.connector];
 
     it("protects every data-bearing resource in prod and none in dev", async () => {
         const prod = await planOf("prod");
