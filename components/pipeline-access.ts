@@ -38,14 +38,18 @@ export function servicePrincipalAccess(applicationId: pulumi.Input<string>, perm
     return { servicePrincipalName: applicationId, permissionLevel };
 }
 
+/** The Databricks Runtime the platform's classic clusters run (an LTS release): the job cluster, and the only one the cluster policy allows. */
+export const CLUSTER_RUNTIME = "16.4.x-scala2.12";
+
 /** Unity Catalog access modes a hand-started cluster may use: standard (shared) or dedicated. */
 export const UC_ACCESS_MODES = ["USER_ISOLATION", "SINGLE_USER"] as const;
 
 /**
  * The cluster policy for clusters users start by hand (all-purpose compute): node types from the
  * allow-list, at most `maxWorkers` workers (fixed or autoscaling), auto-termination on and capped,
- * and a Unity Catalog access mode. Rules on worker counts are optional so that both fixed-size
- * and autoscaling clusters validate.
+ * a Unity Catalog access mode, the platform's LTS runtime, encrypted local disks, no SSH keys and
+ * no init scripts from DBFS. Rules on worker counts are optional so that both fixed-size and
+ * autoscaling clusters validate.
  */
 export function clusterPolicyDefinition(caps: ClusterPolicySettings): string {
     const [defaultNode] = caps.allowedNodeTypes;
@@ -58,7 +62,12 @@ export function clusterPolicyDefinition(caps: ClusterPolicySettings): string {
         "autoscale.max_workers": { type: "range", minValue: 1, maxValue: caps.maxWorkers, defaultValue: Math.min(2, caps.maxWorkers), isOptional: true },
         autotermination_minutes: { type: "range", minValue: 10, maxValue: caps.autoTerminationMinutes, defaultValue: Math.min(30, caps.autoTerminationMinutes) },
         data_security_mode: { type: "allowlist", values: [...UC_ACCESS_MODES], defaultValue: UC_ACCESS_MODES[0] },
-        spark_version: { type: "unlimited", defaultValue: "auto:latest-lts" },
+        // Hardening: a pinned runtime, encrypted local disks, no SSH into nodes, no init scripts
+        // from DBFS (any user can overwrite them, and they run as root on every node).
+        spark_version: { type: "allowlist", values: [CLUSTER_RUNTIME], defaultValue: CLUSTER_RUNTIME },
+        enable_local_disk_encryption: { type: "fixed", value: true },
+        "ssh_public_keys.*": { type: "forbidden" },
+        "init_scripts.*.dbfs.destination": { type: "forbidden" },
     };
     return JSON.stringify(definition);
 }

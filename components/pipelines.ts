@@ -1,13 +1,13 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
-import { LEVELS, accessList, clusterPolicyDefinition, servicePrincipalAccess } from "./pipeline-access";
+import { CLUSTER_RUNTIME, LEVELS, accessList, clusterPolicyDefinition, servicePrincipalAccess } from "./pipeline-access";
 import { ENVIRONMENT_KEY, JOB_CLUSTER_KEY, MODE_PARAMETER, fullRunTasks } from "./pipeline-tasks";
 import { PipelinesSettings } from "./settings/pipelines";
 import { DeclaredPrincipal } from "./settings/principals";
 import { uploadWorkloads, workspaceFolder } from "./workload-files";
 
-/** Databricks Runtime of the job's classic cluster (an LTS release). */
-export const JOB_RUNTIME = "16.4.x-scala2.12";
+/** Databricks Runtime of the job's classic cluster (an LTS release; the cluster policy allows the same). */
+export const JOB_RUNTIME = CLUSTER_RUNTIME;
 
 /** Pipeline alerts sent to the failure notification addresses. */
 const PIPELINE_ALERTS = ["on-update-failure", "on-update-fatal-failure", "on-flow-failure"];
