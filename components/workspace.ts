@@ -5,6 +5,18 @@ import { subscriptionId } from "./rbac";
 import { adoptOptions } from "./settings/adopt";
 import { NetworkSettings } from "./settings/platform";
 
+/**
+ * Workspace settings that keep data and credentials in the workspace (the security reference
+ * architecture's workspace_conf): no downloading query results, no notebook export, no copying
+ * tables to the clipboard, and personal access tokens that expire within 90 days.
+ */
+export const WORKSPACE_CONF: Readonly<Record<string, string>> = {
+    enableResultsDownloading: "false",
+    enableExportNotebook: "false",
+    enableNotebookTableClipboard: "false",
+    maxTokenLifetimeDays: "90",
+};
+
 export interface DatabricksWorkspaceArgs {
     /** Azure region of the workspace. */
     location: string;
@@ -27,9 +39,9 @@ export interface DatabricksWorkspaceArgs {
 
 /**
  * A Premium Azure Databricks workspace with secure cluster connectivity (no public IPs on compute),
- * and the explicit Databricks provider built from its URL and resource id, so every later
- * Databricks resource is created in this workspace in the same program (no second stack, no
- * hand-copied host).
+ * its hardened workspace configuration (`WORKSPACE_CONF`), and the explicit Databricks provider
+ * built from its URL and resource id, so every later Databricks resource is created in this
+ * workspace in the same program (no second stack, no hand-copied host).
  */
 export class DatabricksWorkspace extends pulumi.ComponentResource {
     readonly workspaceId: pulumi.Output<string>;
@@ -81,6 +93,7 @@ export class DatabricksWorkspace extends pulumi.ComponentResource {
             { host: this.url, azureWorkspaceResourceId: workspace.id },
             { parent: this },
         );
+        new databricks.WorkspaceConf("workspace-conf", { customConfig: { ...WORKSPACE_CONF } }, { parent: this, provider: this.provider });
         this.registerOutputs({ workspaceId: this.workspaceId, url: this.url });
     }
 }

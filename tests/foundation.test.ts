@@ -158,6 +158,22 @@ describe("foundation: identity and RBAC", () => {
     });
 });
 
+describe("foundation: workspace configuration", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack} keeps results, notebooks and tables in the workspace and lets tokens live 90 days at most`, async () => {
+            const confs = (await planOf(stack)).ofType("databricks:index/workspaceConf:WorkspaceConf");
+            expect(confs.map((c) => c.urn)).to.deep.equal([`urn:pulumi:${stack}::lakehouse::lakehouse:workspace:DatabricksWorkspace$databricks:index/workspaceConf:WorkspaceConf::workspace-conf`]);
+            expect((confs[0].inputs as any).customConfig).to.deep.equal({
+                enableResultsDownloading: "false",
+                enableExportNotebook: "false",
+                enableNotebookTableClipboard: "false",
+                maxTokenLifetimeDays: "90",
+            });
+            expect(confs[0].provider).to.contain("pulumi:providers:databricks::workspace-provider");
+        });
+    }
+});
+
 describe("foundation: protection and determinism", () => {
     const dataBearing = [T.account, T.container, T.connector];
 

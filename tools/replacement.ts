@@ -148,6 +148,7 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
     "databricks:index/job:Job": { source: `${TF_DATABRICKS} (jobs are reset in place)`, fields: [] },
     "databricks:index/sqlEndpoint:SqlEndpoint": { source: `${TF_DATABRICKS} (warehouses are edited in place)`, fields: [] },
     "databricks:index/clusterPolicy:ClusterPolicy": { source: `${TF_DATABRICKS} (policies are edited in place)`, fields: [] },
+    "databricks:index/workspaceConf:WorkspaceConf": { source: `${TF_DATABRICKS} (custom_config is patched in place)`, fields: [] },
     "random:index/randomPassword:RandomPassword": { source: "terraform-provider-random (no update)", anyInputReplaces: true, fields: [] },
     // pulumi-command: `triggers` replaces (re-runs `create`); with no `update` command, a change to `create` re-runs it too.
     "command:local:Command": { source: "pulumi-command local.Command (triggers, create without update)", fields: replace("re-runs the command", "triggers", "create") },
