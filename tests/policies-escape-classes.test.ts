@@ -451,3 +451,60 @@ describe("escape class f: breadth is measured", () => {
         expect(await found("dev", 'pipelines.permissions.view=["auditor"]'), "development stacks may name people").to.deep.equal([]);
     });
 });
+
+describe("escape class g: what the pack did not model", () => {
+    const byPolicy = async (policyName: string, resources: ResourceUnderPolicy[], config: Record<string, unknown> = {}) =>
+        (await runPolicies(allPolicies.filter((p) => p.name === policyName), resources, { [policyName]: config })).violations.map((v) => v.message);
+    const prodResources = async () => (await planOf("prod")).run.resources;
+    const withInputs = (resources: ResourceUnderPolicy[], type: string, change: (inputs: Record<string, unknown>) => Record<string, unknown>) =>
+        resources.map((r) => (r.type === type ? { ...r, rawInputs: change(r.rawInputs) } : r));
+
+    it("requires workspace configuration in production and refuses insecure values anywhere", async () => {
+        const prod = await prodResources();
+        expect(await byPolicy("workspace-conf-hardened", prod)).to.deep.equal([]);
+        expect(await byPolicy("workspace-conf-hardened", prod.filter((r) => r.type !== T.workspaceConf))).to.have.length(1);
+        const loosened = withInputs(prod, T.workspaceConf, (i) => ({ ...i, customConfig: { ...(i.customConfig as object), enableExportNotebook: "true", maxTokenLifetimeDays: "365" } }));
+        expect(await byPolicy("workspace-conf-hardened", loosened)).to.deep.equal([
+            'customConfig.enableExportNotebook is "true"; set "false" (it lets data or credentials leave the workspace).',
+            'customConfig.maxTokenLifetimeDays is "365"; set 1-90 (0 or empty means tokens never expire).',
+        ]);
+        const dev = (await planOf("dev")).run.resources;
+        expect(await byPolicy("workspace-conf-hardened", dev.filter((r) => r.type !== T.workspaceConf)), "development may leave the defaults").to.deep.equal([]);
+        expect(await byPolicy("workspace-conf-hardened", withInputs(dev, T.workspaceConf, () => ({ customConfig: { enableResultsDownloading: "TRUE" } }))), "but not set them insecurely").to.have.length(1);
+    });
+
+    it("hardens clusters through the cluster policy: the program's policy before this change fails four ways", async () => {
+        const before = JSON.stringify({ cluster_type: { type: "fixed", value: "all-purpose" }, data_security_mode: { type: "allowlist", values: ["USER_ISOLATION", "SINGLE_USER"] }, autotermination_minutes: { type: "range", minValue: 10, maxValue: 60 }, spark_version: { type: "unlimited", defaultValue: "auto:latest-lts" } });
+        const found = await byPolicy("cluster-policy-hardened", withInputs(await prodResources(), T.clusterPolicy, (i) => ({ ...i, definition: before })));
+        expect(found.map((m) => m.split(" ")[0])).to.deep.equal(["enable_local_disk_encryption", "ssh_public_keys", "init", "spark_version"]);
+        expect(await byPolicy("cluster-policy-hardened", await prodResources())).to.deep.equal([]);
+        expect(await byPolicy("cluster-policy-hardened", await prodResources(), { allowedSparkVersions: ["15.4.x-scala2.12"] })).to.deep.equal(["spark_version allows 16.4.x-scala2.12, not in allowedSparkVersions (15.4.x-scala2.12)."]);
+    });
+
+    it("refuses external locations that skip validation or fall back to cluster credentials", async () => {
+        const prod = await prodResources();
+        expect(await byPolicy("external-location-validated", prod)).to.deep.equal([]);
+        expect(await byPolicy("external-location-validated", withInputs(prod, T.externalLocation, (i) => ({ ...i, skipValidation: true })))).to.have.length(4);
+        expect(await byPolicy("external-location-validated", withInputs(prod, T.externalLocation, (i) => ({ ...i, fallback: true })))).to.have.length(4);
+    });
+
+    it("models permissions on directories, notebooks, workspace files, repos and tokens: levels, everyone-groups and allowances", async () => {
+        const p = (object: Record<string, string>, groupName: string, permissionLevel: string) => res(T.permissions, { ...object, accessControls: [{ groupName, permissionLevel }] });
+        expect(await byPolicy("permissions-level-valid-for-object", [p({ directoryPath: "/Shared/x" }, ANALYSTS, "CAN_QUERY")])).to.deep.equal(["CAN_QUERY is not a permission level of a directory (valid: CAN_READ, CAN_RUN, CAN_EDIT, CAN_MANAGE)."]);
+        expect(await byPolicy("permissions-level-valid-for-object", [p({ authorization: "tokens" }, ANALYSTS, "CAN_USE")])).to.deep.equal([]);
+        expect(await byPolicy("permissions-code-and-tokens-not-to-everyone", [p({ authorization: "passwords" }, "users", "CAN_USE")])).to.have.length(1);
+        expect(await byPolicy("permissions-code-and-tokens-not-to-everyone", [p({ workspaceFilePath: "/Shared/job.py" }, "account users", "CAN_MANAGE")])).to.have.length(1);
+        expect(await byPolicy("permissions-code-and-tokens-not-to-everyone", [p({ repoPath: "/Repos/team/lake" }, "users", "CAN_READ")])).to.deep.equal([]);
+        const tokens = await byPolicy("uc-least-privilege-allowance", [p({ authorization: "tokens" }, ANALYSTS, "CAN_USE")]);
+        expect(tokens).to.have.length(1);
+        expect(tokens[0]).to.match(/^"data-analysts" would hold more than its allowance \(defaultAllowance\) from the tokens \(Permissions r\d+\): CAN_USE on it \(allowed on a tokens: none\)\.$/);
+    });
+
+    it("protects registered models and the access connector in production, as the rest of the data", async () => {
+        const unprotected = (await prodResources()).map((r) => ({ ...r, protect: false }));
+        const found = await byPolicy("data-protected-in-production", unprotected);
+        expect(found.filter((m) => m.startsWith("RegisteredModel "))).to.have.length(3);
+        expect(found.filter((m) => m.startsWith("AccessConnector "))).to.deep.equal(["AccessConnector access-connector holds data (or is the only path to it) but is not protected; set protect (lakehouse:protectData true)."]);
+        expect(await byPolicy("data-protected-in-production", await prodResources()), "the shipped prod plan protects them").to.deep.equal([]);
+    });
+});

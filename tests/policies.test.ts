@@ -125,10 +125,12 @@ describe("policy pack over the stacks' plans", () => {
             return [...new Set(report.violations.map((v) => v.urn.split("::").slice(-2, -1)[0].split("$").pop()))].sort();
         };
         const expected = [
+            "azure-native:databricks:AccessConnector",
             "azure-native:storage:BlobContainer",
             "azure-native:storage:StorageAccount",
             "databricks:index/catalog:Catalog",
             "databricks:index/externalLocation:ExternalLocation",
+            "databricks:index/registeredModel:RegisteredModel",
             "databricks:index/schema:Schema",
             "databricks:index/sqlTable:SqlTable",
             "databricks:index/storageCredential:StorageCredential",

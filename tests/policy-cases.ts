@@ -40,6 +40,8 @@ const productionTag = () => res("azure-native:resources:ResourceGroup", { resour
 const developmentTag = () => res("azure-native:resources:ResourceGroup", { resourceGroupName: "rg", tags: { environment: "development" } });
 /** A default-Deny network rule set with these IP rules. */
 const ipRules = (ranges: string[]) => ({ defaultAction: "Deny", bypass: "AzureServices", ipRules: ranges.map((iPAddressOrRange) => ({ iPAddressOrRange, action: "Allow" })) });
+/** Workspace settings `workspace-conf-hardened` accepts. */
+const SECURE_CONF = { enableResultsDownloading: "false", enableExportNotebook: "false", enableNotebookTableClipboard: "false", maxTokenLifetimeDays: "90" };
 const account = (overrides: Record<string, unknown> = {}) => [res(T.account, { ...SECURE_ACCOUNT, ...overrides })];
 const workspace = (overrides: Record<string, unknown> = {}) => [res(T.workspace, { ...SECURE_WORKSPACE, ...overrides })];
 const perms = (object: Record<string, string>, controls: Record<string, string>[], options = {}) => res(T.permissions, { ...object, accessControls: controls }, options);
@@ -54,6 +56,13 @@ function runsAsPipeline(kind: "job" | "pipeline", control?: Record<string, strin
     return out;
 }
 const job = (props: Record<string, unknown>) => [res(T.job, { name: "full-run", ...props })];
+/** The hardening rules `cluster-policy-hardened` asks of a cluster policy. */
+const HARDENED = {
+    spark_version: { type: "allowlist", values: ["16.4.x-scala2.12"], defaultValue: "16.4.x-scala2.12" },
+    enable_local_disk_encryption: { type: "fixed", value: true },
+    "ssh_public_keys.*": { type: "forbidden" },
+    "init_scripts.*.dbfs.destination": { type: "forbidden" },
+};
 const UC_CLUSTER = { sparkVersion: "16.4.x-scala2.12", nodeTypeId: "Standard_D4ds_v5", numWorkers: 1, dataSecurityMode: "USER_ISOLATION", autoterminationMinutes: 30 };
 const roleAssignment = (guid: string, scope: string) => [res(T.roleAssignment, { principalId: "p", principalType: "ServicePrincipal", roleDefinitionId: roleDefinition(guid), scope })];
 const OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
@@ -172,6 +181,13 @@ export const CASES: Record<string, PolicyCases> = {
             },
         ],
     },
+    "external-location-validated": {
+        violating: [
+            { title: "validation skipped", resources: () => [res(T.externalLocation, { name: "l", url: "abfss://x@y.dfs.core.windows.net/", credentialName: "c", skipValidation: true })], says: /skipValidation is true/ },
+            { title: "fallback to cluster credentials", resources: () => [res(T.externalLocation, { name: "l", url: "abfss://x@y.dfs.core.windows.net/", credentialName: "c", fallback: true })], says: /fallback is true/ },
+        ],
+        compliant: [{ title: "validated, no fallback", resources: () => [res(T.externalLocation, { name: "l", url: "abfss://x@y.dfs.core.windows.net/", credentialName: "c", skipValidation: false, fallback: false })] }],
+    },
     // ── Databricks access ─────────────────────────────────────────────────────────────────
     "permissions-level-valid-for-object": {
         violating: [
@@ -216,6 +232,17 @@ export const CASES: Record<string, PolicyCases> = {
                     return [pipelineSp(), p, perms({ pipelineId: "p-id" }, [{ servicePrincipalName: PIPELINE_APP_ID, permissionLevel: "IS_OWNER" }], { dependsOn: [p] })];
                 },
             },
+        ],
+    },
+    "permissions-code-and-tokens-not-to-everyone": {
+        violating: [
+            { title: "personal access tokens for everyone", resources: () => [perms({ authorization: "tokens" }, [{ groupName: "users", permissionLevel: "CAN_USE" }])], says: /gives CAN_USE on tokens to "users" \(everyone\): every user could create personal access tokens/ },
+            { title: "a code folder everyone may edit", resources: () => [perms({ directoryPath: "/Shared/lakehouse" }, [{ groupName: "Account Users", permissionLevel: "CAN_EDIT" }])], says: /gives CAN_EDIT on a directory to "Account Users"/ },
+            { title: "a notebook everyone may run", resources: () => [perms({ notebookPath: "/Shared/report" }, [{ groupName: "users", permissionLevel: "CAN_RUN" }])], says: /CAN_RUN on a notebook/ },
+        ],
+        compliant: [
+            { title: "tokens for a platform team, code readable by everyone", resources: () => [perms({ authorization: "tokens" }, [{ groupName: "platform-engineers", permissionLevel: "CAN_USE" }]), perms({ directoryPath: "/Shared/lakehouse" }, [{ groupName: "users", permissionLevel: "CAN_READ" }])] },
+            { title: "everyone on a warehouse is another policy's business", resources: () => [perms({ sqlEndpointId: "w" }, [{ groupName: "users", permissionLevel: "CAN_USE" }])] },
         ],
     },
     "secret-acl-no-everyone": {
@@ -323,6 +350,22 @@ export const CASES: Record<string, PolicyCases> = {
         compliant: [
             { title: "a range of 10-60 minutes", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ autotermination_minutes: { type: "range", minValue: 10, maxValue: 60, defaultValue: 30 } }) })] },
             { title: "a job-cluster policy", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ cluster_type: { type: "fixed", value: "job" } }) })] },
+        ],
+    },
+    "cluster-policy-hardened": {
+        violating: [
+            {
+                title: "a policy that leaves the runtime, disk encryption, SSH and init scripts open",
+                resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ data_security_mode: { type: "fixed", value: "SINGLE_USER" }, spark_version: { type: "unlimited", defaultValue: "auto:latest-lts" } }) })],
+                says: /enable_local_disk_encryption is not constrained/,
+            },
+            { title: "a runtime fixed to a moving alias", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ ...HARDENED, spark_version: { type: "fixed", value: "auto:latest-lts" } }) })], says: /spark_version allows auto:latest-lts, which is not a pinned runtime/ },
+            { title: "a runtime outside the configured allow-list", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ ...HARDENED, spark_version: { type: "allowlist", values: ["15.4.x-scala2.12", "16.4.x-scala2.12"] } }) })], config: { allowedSparkVersions: ["16.4.x-scala2.12"] }, says: /allows 15.4.x-scala2.12, not in allowedSparkVersions/ },
+            { title: "SSH keys allowed", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition({ ...HARDENED, "ssh_public_keys.*": { type: "unlimited" } }) })], says: /forbid "ssh_public_keys\.\*"/ },
+        ],
+        compliant: [
+            { title: "a pinned runtime, encrypted disks, no SSH, no DBFS init scripts", resources: () => [res(T.clusterPolicy, { name: "p", definition: policyDefinition(HARDENED) })] },
+            { title: "a family policy hardened through its overrides", resources: () => [res(T.clusterPolicy, { name: "p", policyFamilyId: "job-cluster", policyFamilyDefinitionOverrides: policyDefinition({ ...HARDENED, spark_version: { type: "fixed", value: "16.4.x-scala2.12" } }) })], config: { allowedSparkVersions: ["16.4.x-scala2.12"] } },
         ],
     },
     "warehouse-auto-stop": {
@@ -512,6 +555,20 @@ export const CASES: Record<string, PolicyCases> = {
         violating: [{ title: "no CMK", resources: () => workspace({ encryption: undefined, parameters: { enableNoPublicIp: { value: true } } }), says: /managed services .* and DBFS root/ }],
         compliant: [{ title: "CMK for managed services and DBFS", resources: () => workspace() }],
     },
+    // ── Databricks workspace configuration ────────────────────────────────────────────────
+    "workspace-conf-hardened": {
+        violating: [
+            { title: "results downloading on (any stack)", resources: () => [res(T.workspaceConf, { customConfig: { ...SECURE_CONF, enableResultsDownloading: "true" } })], says: /customConfig.enableResultsDownloading is "true"; set "false"/ },
+            { title: "tokens that never expire", resources: () => [res(T.workspaceConf, { customConfig: { ...SECURE_CONF, maxTokenLifetimeDays: "0" } })], says: /maxTokenLifetimeDays is "0"; set 1-90/ },
+            { title: "a production stack without a WorkspaceConf", resources: () => [productionTag()], says: /a production stack manages no databricks.WorkspaceConf/ },
+            { title: "a production WorkspaceConf that leaves notebook export to the workspace default", resources: () => [productionTag(), res(T.workspaceConf, { customConfig: { enableResultsDownloading: "false", enableNotebookTableClipboard: "false", maxTokenLifetimeDays: "30" } })], says: /production stacks set enableExportNotebook/ },
+        ],
+        compliant: [
+            { title: "the secure settings in production", resources: () => [productionTag(), res(T.workspaceConf, { customConfig: SECURE_CONF })] },
+            { title: "tokens off in production (no lifetime needed)", resources: () => [productionTag(), res(T.workspaceConf, { customConfig: { enableResultsDownloading: false, enableExportNotebook: "false", enableNotebookTableClipboard: "False", enableTokensConfig: "false" } })] },
+            { title: "a development stack that leaves the workspace defaults", resources: () => [developmentTag()] },
+        ],
+    },
     // ── Azure role assignments ────────────────────────────────────────────────────────────
     "rbac-no-privileged-roles": {
         violating: [{ title: "Owner on the resource group", resources: () => roleAssignment(OWNER, `${SUBSCRIPTION}/resourceGroups/rg`), says: /assigns Owner/ }],
@@ -555,6 +612,8 @@ export const CASES: Record<string, PolicyCases> = {
         violating: [
             { title: "an unprotected catalog in production", resources: () => [res(T.catalog, { name: "lake" }, { name: "catalog", protect: false })], config: { production: true }, says: /Catalog catalog holds data \(or is the only path to it\) but is not protected/ },
             { title: "an unprotected storage account in production", resources: () => [res(T.account, SECURE_ACCOUNT, { protect: false })], config: { production: true }, says: /StorageAccount/ },
+            { title: "an unprotected registered model in a stack tagged production", resources: () => [productionTag(), res(T.registeredModel, { name: "m", catalogName: "lake", schemaName: "gold" }, { name: "model" })], says: /RegisteredModel model holds data/ },
+            { title: "an unprotected access connector in a stack tagged production", resources: () => [res(T.accessConnector, { connectorName: "dbac", identity: { type: "SystemAssigned" }, tags: { environment: "production" } }, { name: "access-connector" })], says: /AccessConnector access-connector holds data \(or is the only path to it\)/ },
         ],
         compliant: [
             { title: "protected data in production", resources: () => [res(T.catalog, { name: "lake" }, { protect: true }), res(T.volume, { name: "raw", catalogName: "lake", schemaName: "bronze", volumeType: "MANAGED" }, { protect: true })], config: { production: true } },

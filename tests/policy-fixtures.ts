@@ -10,6 +10,8 @@ export const T = {
     container: "azure-native:storage:BlobContainer",
     blobService: "azure-native:storage:BlobServiceProperties",
     workspace: "azure-native:databricks:Workspace",
+    accessConnector: "azure-native:databricks:AccessConnector",
+    workspaceConf: "databricks:index/workspaceConf:WorkspaceConf",
     roleAssignment: "azure-native:authorization:RoleAssignment",
     entraApp: "azuread:index/application:Application",
     password: "azuread:index/applicationPassword:ApplicationPassword",

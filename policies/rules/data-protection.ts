@@ -8,14 +8,21 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { PRODUCTION_PROPERTY, isProductionStack } from "./environment";
 import { TYPES, read } from "./util";
 
-/** Resources that hold data (or the only path to it); losing them loses the lake. */
+/**
+ * Resources that hold data, or are the only path to it: losing them loses the lake. A registered
+ * model holds every trained version the endpoints serve. The access connector's managed identity
+ * is what the storage credential and the account's firewall trust: a new one means new role
+ * assignments, a new credential, and a window in which nothing can read the lake.
+ */
 export const DATA_BEARING_TYPES: readonly string[] = [
     TYPES.storageAccount,
     TYPES.blobContainer,
+    TYPES.accessConnector,
     TYPES.catalog,
     TYPES.schema,
     TYPES.volume,
     TYPES.sqlTable,
+    TYPES.registeredModel,
     TYPES.externalLocation,
     TYPES.storageCredential,
 ];
@@ -28,7 +35,7 @@ const PRODUCTION = { properties: { production: PRODUCTION_PROPERTY } };
 export const dataProtectedInProduction: StackValidationPolicy = {
     name: "data-protected-in-production",
     description:
-        "In production stacks (a resource or stack tag says environment production, or policy config says production) the storage account, its containers, and the catalog, schemas, volumes, tables, external locations and storage credentials carry `protect`, so `pulumi destroy` or an accidental replace cannot delete them.",
+        "In production stacks (a resource or stack tag says environment production, or policy config says production) the storage account, its containers, the access connector, and the catalog, schemas, volumes, tables, registered models, external locations and storage credentials carry `protect`, so `pulumi destroy` or an accidental replace cannot delete them.",
     enforcementLevel: "mandatory",
     configSchema: PRODUCTION,
     validateStack: (args, report) => {

@@ -6,7 +6,7 @@
 import * as databricks from "@pulumi/databricks";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { BROAD_GROUPS, PERMISSION_LEVELS, PermissionObject } from "../privileges";
-import { permissionEntries, permissionObject, permissionTarget } from "./access-model";
+import { CODE_OBJECTS, permissionEntries, permissionObject, permissionTarget } from "./access-model";
 import { PrincipalDirectory, Subject, describeSubject, isIdentified, matchesAny, samePrincipal, selectorRoles } from "./principals";
 import { TYPES, knownString, list, names, normalizeLevel, ofType, read, stringListSchema, configOf } from "./util";
 
@@ -81,6 +81,32 @@ export const permissionsManageAdminsOnly: StackValidationPolicy = {
     },
 };
 
+export const permissionsCodeAndTokensNotToEveryone: ResourceValidationPolicy = {
+    name: "permissions-code-and-tokens-not-to-everyone",
+    description:
+        "No group that means everyone (users, account users) may use personal access tokens or passwords (databricks.Permissions authorization tokens / passwords), or run, edit or manage directories, notebooks, workspace files or repos (reading them is allowed unless configured otherwise): everyone could mint long-lived credentials or change code that others run.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            broadGroups: BROAD,
+            codeLevels: stringListSchema("Levels everyone-groups may hold on directories, notebooks, workspace files and repos.", ["CAN_READ"]),
+        },
+    },
+    validateResource: validateResourceOfType(databricks.Permissions, (permissions, args, report) => {
+        const { broadGroups, codeLevels } = configOf<{ broadGroups: string[]; codeLevels: string[] }>(args, permissionsCodeAndTokensNotToEveryone);
+        const object = permissionObject({ props: permissions as Record<string, unknown> });
+        const credential = object === "tokens" || object === "passwords";
+        if (!object || (!credential && !CODE_OBJECTS.includes(object))) return;
+        for (const control of list<Record<string, unknown>>(() => permissions.accessControls)) {
+            const group = knownString(() => control.groupName) ?? knownString(() => control.userName) ?? knownString(() => control.servicePrincipalName);
+            const level = normalizeLevel(knownString(() => control.permissionLevel));
+            if (group === undefined || level === undefined || !matchesAny(broadGroups, { principal: group })) continue;
+            if (credential) report(`gives ${level} on ${object} to "${group}" (everyone): every user could ${object === "tokens" ? "create personal access tokens" : "sign in with a password"}; give it to a group that needs it.`);
+            else if (!codeLevels.map((l) => normalizeLevel(l)).includes(level)) report(`gives ${level} on a ${object} to "${group}" (everyone): every user could change or run its code; give it to the team that owns it.`);
+        }
+    }),
+};
+
 export const secretAclNoBroadGroups: ResourceValidationPolicy = {
     name: "secret-acl-no-everyone",
     description: "No secret scope ACL names a group that means everyone (users, account users): every user could read (or change) the platform's credentials.",
@@ -128,6 +154,7 @@ export const databricksAccessPolicies = [
     permissionsLevelValid,
     permissionsNoBroadManage,
     permissionsManageAdminsOnly,
+    permissionsCodeAndTokensNotToEveryone,
     secretAclNoBroadGroups,
     secretAclWriteAdminsOnly,
     secretScopeNoInitialManage,

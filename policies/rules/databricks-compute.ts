@@ -5,7 +5,7 @@
  */
 import * as databricks from "@pulumi/databricks";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { UNKNOWN, integerSchema, knownString, list, read, configOf } from "./util";
+import { UNKNOWN, integerSchema, knownString, list, read, configOf, stringListSchema } from "./util";
 
 /** Access modes that enforce Unity Catalog (the `kind`-style names are aliases). */
 export const UC_ACCESS_MODES = ["USER_ISOLATION", "SINGLE_USER", "DATA_SECURITY_MODE_STANDARD", "DATA_SECURITY_MODE_DEDICATED", "DATA_SECURITY_MODE_AUTO"];
@@ -157,6 +157,43 @@ export const clusterPolicyAutoTermination: ResourceValidationPolicy = {
     }),
 };
 
+/** True when a cluster policy rule forbids the attribute. */
+function forbids(rule: Record<string, unknown> | undefined): boolean {
+    return rule?.type === "forbidden";
+}
+
+export const clusterPolicyHardened: ResourceValidationPolicy = {
+    name: "cluster-policy-hardened",
+    description:
+        'Cluster policies harden every cluster created under them: local disk encryption fixed on (enable_local_disk_encryption {"type": "fixed", "value": true}), no SSH access ("ssh_public_keys.*" forbidden), no init scripts from DBFS, which any workspace user can overwrite ("init_scripts.*.dbfs.destination" forbidden), and a pinned Databricks Runtime (spark_version fixed or an allow-list of concrete versions, no "auto:" alias, within allowedSparkVersions when configured).',
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { allowedSparkVersions: stringListSchema("Runtimes a policy may allow (empty: any concrete version).", []) } },
+    validateResource: validateResourceOfType(databricks.ClusterPolicy, (policy, args, report) => {
+        const { allowedSparkVersions } = configOf<{ allowedSparkVersions: string[] }>(args, clusterPolicyHardened);
+        const rules = clusterPolicyRules(policy, () => undefined);
+        if (!rules) return;
+        const encryption = rules["enable_local_disk_encryption"];
+        if (!(encryption?.type === "fixed" && (encryption.value === true || encryption.value === "true"))) {
+            report(`enable_local_disk_encryption is ${encryption ? JSON.stringify(encryption) : "not constrained"}; fix it to true so shuffle and spill data on local disks is encrypted.`);
+        }
+        if (!forbids(rules["ssh_public_keys.*"]) && !forbids(rules["ssh_public_keys"])) {
+            report(`ssh_public_keys is ${rules["ssh_public_keys.*"] ? JSON.stringify(rules["ssh_public_keys.*"]) : "not constrained"}; forbid "ssh_public_keys.*" so no one logs in to cluster nodes past Unity Catalog.`);
+        }
+        if (!forbids(rules["init_scripts.*.dbfs.destination"])) {
+            report('init scripts from DBFS are allowed; forbid "init_scripts.*.dbfs.destination" (any workspace user can overwrite a DBFS file, and init scripts run as root on every node).');
+        }
+        const version = rules["spark_version"];
+        const values = version?.type === "fixed" ? [version.value] : version?.type === "allowlist" ? ((version.values as unknown[]) ?? []) : undefined;
+        if (!values || values.length === 0) report(`spark_version is ${version ? `"${String(version.type)}"` : "not constrained"}; pin it (fixed, or an allow-list of concrete runtime versions).`);
+        else {
+            const floating = values.filter((v) => typeof v !== "string" || v.trim().toLowerCase().startsWith("auto:"));
+            if (floating.length > 0) report(`spark_version allows ${floating.map((v) => String(v)).join(", ")}, which is not a pinned runtime.`);
+            const outside = allowedSparkVersions.length > 0 ? values.filter((v) => typeof v === "string" && !allowedSparkVersions.includes(v)) : [];
+            if (outside.length > 0) report(`spark_version allows ${outside.join(", ")}, not in allowedSparkVersions (${allowedSparkVersions.join(", ")}).`);
+        }
+    }),
+};
+
 export const warehouseAutoStop: ResourceValidationPolicy = {
     name: "warehouse-auto-stop",
     description: "SQL warehouses stop after at most the configured idle minutes (autoStopMins between 1 and the maximum; the provider default is 120, 0 never stops).",
@@ -188,6 +225,7 @@ export const databricksComputePolicies = [
     clusterAutoTermination,
     clusterPolicyUnityCatalog,
     clusterPolicyAutoTermination,
+    clusterPolicyHardened,
     warehouseAutoStop,
     servicePrincipalNoClusterCreate,
 ];

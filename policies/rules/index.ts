@@ -12,6 +12,7 @@ import { databricksComputePolicies } from "./databricks-compute";
 import { entraPasswordLifetime, entraPolicies } from "./entra";
 import { grantsPolicies, ucGrantToGroups } from "./grants";
 import { servingPolicies } from "./serving";
+import { workspaceConfHardened, workspaceConfPolicies } from "./workspace-conf";
 
 /** The pack's policies by concern (the README's table follows this order). */
 export const policyGroups: { title: string; policies: Policies }[] = [
@@ -24,6 +25,7 @@ export const policyGroups: { title: string; policies: Policies }[] = [
     { title: "Apps", policies: appPolicies },
     { title: "Azure storage", policies: azureStoragePolicies },
     { title: "Azure Databricks workspace", policies: azureWorkspacePolicies },
+    { title: "Databricks workspace configuration", policies: workspaceConfPolicies },
     { title: "Azure role assignments", policies: azureRbacPolicies },
     { title: "Entra ID", policies: entraPolicies },
     { title: "Data protection", policies: dataProtectionPolicies },
@@ -35,4 +37,4 @@ export const allPolicies: Policies = policyGroups.flatMap((g) => g.policies);
  * The production rules: stricter (or only applied) in production stacks, where production is what
  * the stack declares (`environment.ts`), never which policy config file a preview was given.
  */
-export const productionPolicies: Policies = [dataProtectedInProduction, noForceDestroyInProduction, storageGeoRedundant, ucGrantToGroups, entraPasswordLifetime];
+export const productionPolicies: Policies = [dataProtectedInProduction, noForceDestroyInProduction, storageGeoRedundant, ucGrantToGroups, entraPasswordLifetime, workspaceConfHardened];
