@@ -151,6 +151,20 @@ describe("escape class d: the same config gets the same verdict on any day", () 
             }
         }
     });
+    it("judges a deployed password (startDate = the day it was created) by its rotation window, so a late first deployment does not shorten a long period", async () => {
+        const window = "2026-01-01T00:00:00.000Z";
+        const endDate = "2027-01-31T00:00:00.000Z";
+        for (const createdOn of ["2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z", "2026-12-30T00:00:00Z"]) {
+            const found = await messages(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", startDate: createdOn, endDate, rotateWhenChanged: { window } })]);
+            expect(found, createdOn).to.deep.equal(["the secret stays valid for 395 days; the maximum is 180."]);
+        }
+    });
+
+    it("judges a new password in a real preview, where startDate is still unknown, by its rotation window", async () => {
+        const found = await messages(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", startDate: "[unknown]", endDate: "2027-01-31T00:00:00.000Z", rotateWhenChanged: { window: "2026-01-01T00:00:00.000Z" } })]);
+        expect(found).to.deep.equal(["the secret stays valid for 395 days; the maximum is 180."]);
+        expect(await messages(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", startDate: "[unknown]", endDate: "2027-01-31T00:00:00.000Z" })]), "nothing known yet: left to pulumi up").to.deep.equal([]);
+    });
 });
 
 describe("escape class c: production enforcement follows the stack's declared environment, not its file names", () => {

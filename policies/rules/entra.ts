@@ -29,22 +29,28 @@ function isoMs(text: unknown): number | undefined {
 }
 
 /**
- * When the password starts, read from its own inputs and never from the clock: `startDate`, else
- * the latest date among the `rotateWhenChanged` values (the rotation window the password is
- * created for: it is replaced when the window starts over, so it never starts before it).
- * `UNKNOWN` while the preview does not know it, undefined when nothing says.
+ * When the password starts, read from its own properties and never from the clock: the earliest
+ * of `startDate` and the dates among its `rotateWhenChanged` values (the rotation window it is
+ * created for: it is replaced when the window starts over, so it never starts before it). The
+ * earliest, because that gives the longest the password can live whichever day it is created on:
+ * after deployment `startDate` is the day it was created, and a late first deployment must not
+ * make a long period look short. `UNKNOWN` while the preview knows neither, undefined when
+ * nothing says.
  */
 export function passwordStart(props: { startDate?: unknown; rotateWhenChanged?: unknown }): Maybe<number | undefined> {
+    const candidates: number[] = [];
     const start = read(() => props.startDate);
-    if (start === UNKNOWN) return UNKNOWN;
-    if (typeof start === "string") return isoMs(start);
+    const startMs = isoMs(start);
+    if (startMs !== undefined) candidates.push(startMs);
     const triggers = read(() => props.rotateWhenChanged);
-    if (triggers === UNKNOWN) return UNKNOWN;
-    if (triggers === null || typeof triggers !== "object") return undefined;
-    const dates = Object.values(triggers as Record<string, unknown>)
-        .map(isoMs)
-        .filter((ms): ms is number => ms !== undefined);
-    return dates.length > 0 ? Math.max(...dates) : undefined;
+    if (triggers !== UNKNOWN && triggers !== null && typeof triggers === "object") {
+        for (const value of Object.values(triggers as Record<string, unknown>)) {
+            const ms = isoMs(value);
+            if (ms !== undefined) candidates.push(ms);
+        }
+    }
+    if (candidates.length > 0) return Math.min(...candidates);
+    return start === UNKNOWN || triggers === UNKNOWN ? UNKNOWN : undefined;
 }
 
 /** The longest a password lives, in milliseconds, by its own inputs; a message instead when they cannot say. */
@@ -77,7 +83,7 @@ function passwordLifetime(props: Record<string, unknown>, maxLifetimeDays: numbe
 export const entraPasswordLifetime: StackValidationPolicy = {
     name: "entra-password-max-lifetime",
     description:
-        "Application passwords (client secrets) expire: endDate (or endDateRelative) is set and at most the configured number of days after the password starts (Azure's default is two years); production stacks (declared by the stack's resources or stack tags, or by policy config) have a shorter maximum. The lifetime is judged from the password's own inputs (startDate, else the dated rotation window it is created for), never from today's date, so the verdict is the same on any day.",
+        "Application passwords (client secrets) expire: endDate (or endDateRelative) is set and at most the configured number of days after the password starts (Azure's default is two years); production stacks (declared by the stack's resources or stack tags, or by policy config) have a shorter maximum. The lifetime is judged from the password's own properties (the earliest of startDate and the dated rotation window it is created for), never from today's date, so the verdict is the same on any day.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
