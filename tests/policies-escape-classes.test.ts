@@ -24,226 +24,6 @@ const productionResourceGroup = () => res("azure-native:resources:ResourceGroup"
 const developmentResourceGroup = () => res("azure-native:resources:ResourceGroup", { resourceGroupName: "rg", tags: { environment: "development" } });
 const messages = async (...args: Parameters<typeof violationsOf>) => (await violationsOf(...args)).map((v) => v.message);
 
-describe("escape class e: principal names are compared in one normalised form", () => {
-    it("normalises whitespace and invisible characters at either end, case and Unicode composition, and nothing else", () => {
-        expect(normalizePrincipal("account users ")).to.equal("account users");
-        expect(normalizePrincipal("\u00a0Account Users\u200b")).to.equal("account users");
-        expect(normalizePrincipal("\ufeffUSERS\t")).to.equal("users");
-        expect(normalizePrincipal("E\u0301quipe-Admins")).to.equal("\u00e9quipe-admins");
-        expect(normalizePrincipal("account  users"), "inner spaces name another group").to.equal("account  users");
-        expect(samePrincipal("11111111-1111-4111-8111-111111111111", " 11111111-1111-4111-8111-111111111111 ".toUpperCase())).to.equal(true);
-        expect(samePrincipal("data-analysts", "data_analysts")).to.equal(false);
-    });
-
-    it('recognises "account users " (trailing space) as the everyone-group: the issue\'s example', async () => {
-        const found = await messages(ucBroadGroupsDiscoveryOnly, [grants({ schema: "lake.gold" }, [["account users ", ["USE_SCHEMA", "SELECT"]]])]);
-        expect(found).to.deep.equal(['"account users " is granted schema lake.gold with SELECT; everyone-groups get at most USE_CATALOG, USE_SCHEMA, BROWSE.']);
-    });
-
-    it("recognises everyone-groups in another case, with a no-break space or a zero-width character", async () => {
-        for (const name of ["Account Users", "\u00a0users", "users\u200b", "USERS"]) {
-            expect(await messages(ucBroadGroupsDiscoveryOnly, [res(T.grant, { catalog: "lake", principal: name, privileges: ["SELECT"] })]), JSON.stringify(name)).to.have.length(1);
-        }
-    });
-
-    it("recognises everyone-groups in workspace ACLs and secret ACLs the same way", async () => {
-        expect(await messages(permissionsNoBroadManage, [res(T.permissions, { servingEndpointId: "e", accessControls: [{ groupName: " Users", permissionLevel: "CAN_MANAGE" }] })])).to.have.length(1);
-        expect(await messages(secretAclNoBroadGroups, [res(T.secretAcl, { scope: "s", principal: "Account Users\u2060", permission: "READ" })])).to.have.length(1);
-    });
-
-    it("matches allow-lists whatever the spelling of the name in the resource or the config", async () => {
-        const decomposed = "E\u0301quipe-Admins";
-        const composed = "\u00e9quipe-admins ";
-        expect(await messages(ucNoRiskyPrivileges, [grants({ catalog: "lake" }, [[decomposed, ["MANAGE"]]])], { admins: [composed] })).to.deep.equal([]);
-        expect(await messages(ucNoRiskyPrivileges, [pipelineSp(), grants({ catalog: "lake" }, [[PIPELINE_APP_ID.toUpperCase(), ["MANAGE"]]])], { admins: [" Role:Pipeline "] })).to.deep.equal([]);
-    });
-
-    it("treats two spellings of one principal as one principal (two Grant resources overwrite each other)", async () => {
-        const found = await messages(ucOneAuthorityPerSecurable, [
-            res(T.grant, { catalog: "lake", principal: ANALYSTS, privileges: ["USE_CATALOG"] }, { name: "g1" }),
-            res(T.grant, { catalog: "lake", principal: " Data-Analysts", privileges: ["BROWSE"] }, { name: "g2" }),
-        ]);
-        expect(found).to.have.length(1);
-    });
-
-    it("reads permission levels in any case, so a lower-case CAN_MANAGE is still a manage level", async () => {
-        const found = await messages(permissionsManageAdminsOnly, [res(T.permissions, { sqlEndpointId: "w", accessControls: [{ groupName: ANALYSTS, permissionLevel: "can_manage" }] })]);
-        expect(found).to.deep.equal(['gives CAN_MANAGE on its sqlWarehouse to "data-analysts", not an allow-listed admin (config "admins": none).']);
-    });
-
-    it("applies an allowance named with another spelling of the principal", async () => {
-        const resources = [grants({ schema: "lake.silver" }, [["Data-Engineers ", ["USE_SCHEMA", "MODIFY"]]])];
-        expect(await messages(ucLeastPrivilegeAllowance, resources, { allowances: { "data-engineers": { schema: ["USE_SCHEMA", "MODIFY"], table: ["MODIFY"] } } })).to.deep.equal([]);
-    });
-});
-
-/** Runs `fn` with the global clock (`Date.now()`, `new Date()`) stopped at `iso`. */
-async function atClock<T>(iso: string, fn: () => Promise<T>): Promise<T> {
-    const RealDate = Date;
-    const fixed = RealDate.parse(iso);
-    class FrozenDate extends RealDate {
-        constructor(...args: unknown[]) {
-            if (args.length === 0) super(fixed);
-            else super(...(args as [string]));
-        }
-        static now(): number {
-            return fixed;
-        }
-    }
-    (globalThis as { Date: DateConstructor }).Date = FrozenDate as DateConstructor;
-    try {
-        return await fn();
-    } finally {
-        (globalThis as { Date: DateConstructor }).Date = RealDate;
-    }
-}
-
-describe("escape class d: the same config gets the same verdict on any day", () => {
-    const policyFiles = () => {
-        const dir = path.join(__dirname, "..", "policies");
-        const out: string[] = [];
-        const walk = (d: string) => {
-            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-                if (e.isDirectory() && e.name !== "node_modules") walk(path.join(d, e.name));
-                else if (e.name.endsWith(".ts")) out.push(path.join(d, e.name));
-            }
-        };
-        walk(dir);
-        return out;
-    };
-
-    it("no policy reads the clock (Date.now, new Date() without a value, performance.now)", () => {
-        const readers = policyFiles().filter((f) => /Date\.now\s*\(|new Date\(\s*\)|performance\.now/.test(fs.readFileSync(f, "utf8")));
-        expect(readers.map((f) => path.relative(path.join(__dirname, ".."), f))).to.deep.equal([]);
-    });
-
-    it("fails secretRotationDays=365 on prod on the day the secret is created and on every other day: the issue's example", async () => {
-        const { run } = await planOf("prod", "secretRotationDays=365");
-        const window = (run.resources.find((r) => r.type === T.password)!.rawInputs.rotateWhenChanged as { window: string }).window;
-        const start = Date.parse(window);
-        const days = [0, 1, 180, 364, 394, 800].map((d) => new Date(start + d * 86_400_000).toISOString());
-        const verdicts = [];
-        for (const day of days) verdicts.push(await atClock(day, async () => (await runPolicies(allPolicies, run.resources, stackPolicyConfig("prod"))).violations));
-        for (const v of verdicts) expect(v).to.deep.equal(verdicts[0]);
-        expect(verdicts[0].filter((v) => v.policy === "entra-password-max-lifetime").map((v) => v.message)).to.deep.equal(["the secret stays valid for 395 days; the maximum is 120 in production."]);
-    });
-
-    it("gives the whole pack the same verdicts over the shipped prod plan at five dates years apart", async () => {
-        const { run } = await planOf("prod");
-        const dates = ["2020-02-29T12:00:00Z", "2024-01-01T00:00:00Z", "2026-10-17T00:00:00Z", "2027-01-15T00:00:01Z", "2035-06-30T23:59:59Z"];
-        const reports = [];
-        for (const d of dates) reports.push(await atClock(d, () => runPolicies(allPolicies, run.resources, stackPolicyConfig("prod"))));
-        for (const r of reports) expect(r).to.deep.equal(reports[0]);
-    });
-
-    it("judges a password by its own dates, whether today is before it starts, inside its life or after it ended", async () => {
-        const cases: [Record<string, unknown>, number][] = [
-            [{ startDate: "2030-01-01T00:00:00Z", endDate: "2030-03-01T00:00:00Z" }, 0],
-            [{ startDate: "2030-01-01T00:00:00Z", endDate: "2031-01-01T00:00:00Z" }, 1],
-            [{ endDate: "2020-04-01T00:00:00Z", rotateWhenChanged: { window: "2020-01-01T00:00:00Z" } }, 0],
-            [{ endDate: "2021-04-01T00:00:00Z", rotateWhenChanged: { window: "2020-01-01T00:00:00Z" } }, 1],
-            [{ endDate: "2026-04-01T00:00:00Z" }, 1],
-        ];
-        for (const [props, expected] of cases) {
-            for (const day of ["2019-12-31T00:00:00Z", "2026-02-01T00:00:00Z", "2040-01-01T00:00:00Z"]) {
-                const found = await atClock(day, () => violationsOf(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", ...props })]));
-                expect(found.length, `${JSON.stringify(props)} on ${day}`).to.equal(expected);
-            }
-        }
-    });
-    it("judges a deployed password (startDate = the day it was created) by its rotation window, so a late first deployment does not shorten a long period", async () => {
-        const window = "2026-01-01T00:00:00.000Z";
-        const endDate = "2027-01-31T00:00:00.000Z";
-        for (const createdOn of ["2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z", "2026-12-30T00:00:00Z"]) {
-            const found = await messages(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", startDate: createdOn, endDate, rotateWhenChanged: { window } })]);
-            expect(found, createdOn).to.deep.equal(["the secret stays valid for 395 days; the maximum is 180."]);
-        }
-    });
-
-    it("judges a new password in a real preview, where startDate is still unknown, by its rotation window", async () => {
-        const found = await messages(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", startDate: "[unknown]", endDate: "2027-01-31T00:00:00.000Z", rotateWhenChanged: { window: "2026-01-01T00:00:00.000Z" } })]);
-        expect(found).to.deep.equal(["the secret stays valid for 395 days; the maximum is 180."]);
-        expect(await messages(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", startDate: "[unknown]", endDate: "2027-01-31T00:00:00.000Z" })]), "nothing known yet: left to pulumi up").to.deep.equal([]);
-    });
-});
-
-describe("escape class c: production enforcement follows the stack's declared environment, not its file names", () => {
-    const root = path.join(__dirname, "..");
-    const productionNames = () => productionPolicies.map((p) => p.name);
-    const productionFindings = (report: { violations: { policy: string; level: string; message: string; urn: string }[] }) =>
-        report.violations.filter((v) => productionNames().includes(v.policy)).map((v) => `${v.level} ${v.policy}: ${v.message}`);
-
-    it("gives a copy of Pulumi.prod.yaml under a new stack name, without a policy config of its own, production enforcement: the issue's example", async () => {
-        const copy = path.join(root, "Pulumi.prodcopy.yaml");
-        fs.copyFileSync(path.join(root, "Pulumi.prod.yaml"), copy);
-        try {
-            expect(fs.existsSync(path.join(root, "policies", "config", "prodcopy.json"))).to.equal(false);
-            const sets = ["storage.sku=Standard_ZRS", "secretRotationDays=365"];
-            const copied = await planOf("prodcopy", ...sets);
-            const prod = await planOf("prod", ...sets);
-            const found = productionFindings(copied.document.policies);
-            expect(found).to.deep.equal(productionFindings(prod.document.policies));
-            expect(found).to.include.members([
-                "mandatory storage-geo-redundant-replication: sku is Standard_ZRS; use one of Standard_GRS, Standard_RAGRS, Standard_GZRS, Standard_RAGZRS for geo-redundancy.",
-                "mandatory entra-password-max-lifetime: the secret stays valid for 395 days; the maximum is 120 in production.",
-            ]);
-        } finally {
-            fs.rmSync(copy, { force: true });
-        }
-    });
-
-    it("gives the shipped prod plan the same verdicts with prod's policy config, dev's, or none", async () => {
-        const { run } = await planOf("prod", "storage.sku=Standard_LRS");
-        const unprotected = run.resources.map((r) => (r.type === T.catalog ? { ...r, protect: false } : r));
-        const verdicts = [];
-        for (const config of [stackPolicyConfig("prod"), stackPolicyConfig("dev"), {}]) verdicts.push(productionFindings(await runPolicies(allPolicies, unprotected, config)));
-        expect(verdicts[0]).to.have.length(2);
-        for (const v of verdicts) expect(v).to.deep.equal(verdicts[0]);
-    });
-
-    it("lets no policy config turn production off", async () => {
-        const resources = [res(T.account, { ...SECURE_ACCOUNT, sku: { name: "Standard_ZRS" }, tags: { environment: "production" } })];
-        for (const p of productionPolicies.filter((x) => x.name === "storage-geo-redundant-replication")) {
-            expect(await violationsOf(p, resources, { production: false })).to.have.length(1);
-        }
-        const catalog = res(T.catalog, { name: "lake" }, { protect: false });
-        expect(await violationsOf(dataProtectedInProduction, [productionResourceGroup(), catalog], { production: false })).to.have.length(1);
-    });
-
-    it("reads the environment from any resource's tags, in Azure's map or Databricks' key/value list, in any case and spacing", async () => {
-        const endpointTagged = res(T.serving, { name: "e", tags: [{ key: "Environment", value: " PROD " }] });
-        expect(await violationsOf(dataProtectedInProduction, [endpointTagged, res(T.schema, { name: "gold", catalogName: "lake" })])).to.have.length(1);
-        const clusterTagged = res(T.cluster, { clusterName: "c", customTags: { environment: "Production" } });
-        expect(await violationsOf(noForceDestroyInProduction, [clusterTagged, res(T.schema, { name: "gold", catalogName: "lake", forceDestroy: true }, { protect: true })])).to.have.length(1);
-    });
-
-    it("reads the environment from the stack's own tags when no resource carries one", async () => {
-        const resources = [res(T.schema, { name: "gold", catalogName: "lake" }, { protect: false })];
-        const policy = [dataProtectedInProduction];
-        expect((await runPolicies(policy, resources, {}, new Map([["environment", "production"]]))).violations).to.have.length(1);
-        expect((await runPolicies(policy, resources, {}, new Map([["lakehouse:environment", "Production"]]))).violations).to.have.length(1);
-        expect((await runPolicies(policy, resources, {}, new Map([["environment", "development"]]))).violations).to.deep.equal([]);
-    });
-
-    it("keeps production rules quiet in a development stack unless its policy config opts in", async () => {
-        const resources = [res(T.account, { ...SECURE_ACCOUNT, sku: { name: "Standard_ZRS" }, tags: { environment: "development" } })];
-        const geo = productionPolicies.find((p) => p.name === "storage-geo-redundant-replication")!;
-        expect(await violationsOf(geo, resources)).to.deep.equal([]);
-        expect(await violationsOf(geo, resources, { production: true })).to.have.length(1);
-    });
-
-    it("is production as soon as one resource says so, even if others say development", async () => {
-        const resources = [developmentResourceGroup(), productionResourceGroup(), res(T.catalog, { name: "lake" })];
-        expect(await violationsOf(dataProtectedInProduction, resources)).to.have.length(1);
-    });
-
-    it("applies the shorter production password lifetime in production stacks only", async () => {
-        const password = res(T.password, { applicationId: "/applications/x", endDate: "2026-06-01T00:00:00Z", rotateWhenChanged: { window: "2026-01-01T00:00:00Z" } });
-        expect((await violationsOf(entraPasswordLifetime, [developmentResourceGroup(), password])).map((v) => v.message)).to.deep.equal([]);
-        expect((await violationsOf(entraPasswordLifetime, [productionResourceGroup(), password])).map((v) => v.message)).to.deep.equal(["the secret stays valid for 151 days; the maximum is 120 in production."]);
-    });
-});
-
 describe("escape class a: every role has an allowance of its own, layer by layer", () => {
     const allowanceFindings = async (stack: string, ...sets: string[]) =>
         (await planOf(stack, ...sets)).document.policies.violations.filter((v) => v.policy === "uc-least-privilege-allowance" && v.level === "mandatory").map((v) => v.message);
@@ -406,6 +186,226 @@ describe("escape class b: permissions that act through a more privileged identit
             '"platform-admins" gets CAN_MANAGE on app app, so it could act as role:app with that identity\'s privileges; only the identity itself, the admins (none) and the principals allowed to act as it (config "actAs": none) may.',
         ]);
         expect((await runPolicies([actAsOnlyAllowed], run.resources, { "act-as-only-allowed-principals": { actAs: { "role:app": ["platform-admins"] } } })).violations).to.deep.equal([]);
+    });
+});
+
+describe("escape class c: production enforcement follows the stack's declared environment, not its file names", () => {
+    const root = path.join(__dirname, "..");
+    const productionNames = () => productionPolicies.map((p) => p.name);
+    const productionFindings = (report: { violations: { policy: string; level: string; message: string; urn: string }[] }) =>
+        report.violations.filter((v) => productionNames().includes(v.policy)).map((v) => `${v.level} ${v.policy}: ${v.message}`);
+
+    it("gives a copy of Pulumi.prod.yaml under a new stack name, without a policy config of its own, production enforcement: the issue's example", async () => {
+        const copy = path.join(root, "Pulumi.prodcopy.yaml");
+        fs.copyFileSync(path.join(root, "Pulumi.prod.yaml"), copy);
+        try {
+            expect(fs.existsSync(path.join(root, "policies", "config", "prodcopy.json"))).to.equal(false);
+            const sets = ["storage.sku=Standard_ZRS", "secretRotationDays=365"];
+            const copied = await planOf("prodcopy", ...sets);
+            const prod = await planOf("prod", ...sets);
+            const found = productionFindings(copied.document.policies);
+            expect(found).to.deep.equal(productionFindings(prod.document.policies));
+            expect(found).to.include.members([
+                "mandatory storage-geo-redundant-replication: sku is Standard_ZRS; use one of Standard_GRS, Standard_RAGRS, Standard_GZRS, Standard_RAGZRS for geo-redundancy.",
+                "mandatory entra-password-max-lifetime: the secret stays valid for 395 days; the maximum is 120 in production.",
+            ]);
+        } finally {
+            fs.rmSync(copy, { force: true });
+        }
+    });
+
+    it("gives the shipped prod plan the same verdicts with prod's policy config, dev's, or none", async () => {
+        const { run } = await planOf("prod", "storage.sku=Standard_LRS");
+        const unprotected = run.resources.map((r) => (r.type === T.catalog ? { ...r, protect: false } : r));
+        const verdicts = [];
+        for (const config of [stackPolicyConfig("prod"), stackPolicyConfig("dev"), {}]) verdicts.push(productionFindings(await runPolicies(allPolicies, unprotected, config)));
+        expect(verdicts[0]).to.have.length(2);
+        for (const v of verdicts) expect(v).to.deep.equal(verdicts[0]);
+    });
+
+    it("lets no policy config turn production off", async () => {
+        const resources = [res(T.account, { ...SECURE_ACCOUNT, sku: { name: "Standard_ZRS" }, tags: { environment: "production" } })];
+        for (const p of productionPolicies.filter((x) => x.name === "storage-geo-redundant-replication")) {
+            expect(await violationsOf(p, resources, { production: false })).to.have.length(1);
+        }
+        const catalog = res(T.catalog, { name: "lake" }, { protect: false });
+        expect(await violationsOf(dataProtectedInProduction, [productionResourceGroup(), catalog], { production: false })).to.have.length(1);
+    });
+
+    it("reads the environment from any resource's tags, in Azure's map or Databricks' key/value list, in any case and spacing", async () => {
+        const endpointTagged = res(T.serving, { name: "e", tags: [{ key: "Environment", value: " PROD " }] });
+        expect(await violationsOf(dataProtectedInProduction, [endpointTagged, res(T.schema, { name: "gold", catalogName: "lake" })])).to.have.length(1);
+        const clusterTagged = res(T.cluster, { clusterName: "c", customTags: { environment: "Production" } });
+        expect(await violationsOf(noForceDestroyInProduction, [clusterTagged, res(T.schema, { name: "gold", catalogName: "lake", forceDestroy: true }, { protect: true })])).to.have.length(1);
+    });
+
+    it("reads the environment from the stack's own tags when no resource carries one", async () => {
+        const resources = [res(T.schema, { name: "gold", catalogName: "lake" }, { protect: false })];
+        const policy = [dataProtectedInProduction];
+        expect((await runPolicies(policy, resources, {}, new Map([["environment", "production"]]))).violations).to.have.length(1);
+        expect((await runPolicies(policy, resources, {}, new Map([["lakehouse:environment", "Production"]]))).violations).to.have.length(1);
+        expect((await runPolicies(policy, resources, {}, new Map([["environment", "development"]]))).violations).to.deep.equal([]);
+    });
+
+    it("keeps production rules quiet in a development stack unless its policy config opts in", async () => {
+        const resources = [res(T.account, { ...SECURE_ACCOUNT, sku: { name: "Standard_ZRS" }, tags: { environment: "development" } })];
+        const geo = productionPolicies.find((p) => p.name === "storage-geo-redundant-replication")!;
+        expect(await violationsOf(geo, resources)).to.deep.equal([]);
+        expect(await violationsOf(geo, resources, { production: true })).to.have.length(1);
+    });
+
+    it("is production as soon as one resource says so, even if others say development", async () => {
+        const resources = [developmentResourceGroup(), productionResourceGroup(), res(T.catalog, { name: "lake" })];
+        expect(await violationsOf(dataProtectedInProduction, resources)).to.have.length(1);
+    });
+
+    it("applies the shorter production password lifetime in production stacks only", async () => {
+        const password = res(T.password, { applicationId: "/applications/x", endDate: "2026-06-01T00:00:00Z", rotateWhenChanged: { window: "2026-01-01T00:00:00Z" } });
+        expect((await violationsOf(entraPasswordLifetime, [developmentResourceGroup(), password])).map((v) => v.message)).to.deep.equal([]);
+        expect((await violationsOf(entraPasswordLifetime, [productionResourceGroup(), password])).map((v) => v.message)).to.deep.equal(["the secret stays valid for 151 days; the maximum is 120 in production."]);
+    });
+});
+
+/** Runs `fn` with the global clock (`Date.now()`, `new Date()`) stopped at `iso`. */
+async function atClock<T>(iso: string, fn: () => Promise<T>): Promise<T> {
+    const RealDate = Date;
+    const fixed = RealDate.parse(iso);
+    class FrozenDate extends RealDate {
+        constructor(...args: unknown[]) {
+            if (args.length === 0) super(fixed);
+            else super(...(args as [string]));
+        }
+        static now(): number {
+            return fixed;
+        }
+    }
+    (globalThis as { Date: DateConstructor }).Date = FrozenDate as DateConstructor;
+    try {
+        return await fn();
+    } finally {
+        (globalThis as { Date: DateConstructor }).Date = RealDate;
+    }
+}
+
+describe("escape class d: the same config gets the same verdict on any day", () => {
+    const policyFiles = () => {
+        const dir = path.join(__dirname, "..", "policies");
+        const out: string[] = [];
+        const walk = (d: string) => {
+            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+                if (e.isDirectory() && e.name !== "node_modules") walk(path.join(d, e.name));
+                else if (e.name.endsWith(".ts")) out.push(path.join(d, e.name));
+            }
+        };
+        walk(dir);
+        return out;
+    };
+
+    it("no policy reads the clock (Date.now, new Date() without a value, performance.now)", () => {
+        const readers = policyFiles().filter((f) => /Date\.now\s*\(|new Date\(\s*\)|performance\.now/.test(fs.readFileSync(f, "utf8")));
+        expect(readers.map((f) => path.relative(path.join(__dirname, ".."), f))).to.deep.equal([]);
+    });
+
+    it("fails secretRotationDays=365 on prod on the day the secret is created and on every other day: the issue's example", async () => {
+        const { run } = await planOf("prod", "secretRotationDays=365");
+        const window = (run.resources.find((r) => r.type === T.password)!.rawInputs.rotateWhenChanged as { window: string }).window;
+        const start = Date.parse(window);
+        const days = [0, 1, 180, 364, 394, 800].map((d) => new Date(start + d * 86_400_000).toISOString());
+        const verdicts = [];
+        for (const day of days) verdicts.push(await atClock(day, async () => (await runPolicies(allPolicies, run.resources, stackPolicyConfig("prod"))).violations));
+        for (const v of verdicts) expect(v).to.deep.equal(verdicts[0]);
+        expect(verdicts[0].filter((v) => v.policy === "entra-password-max-lifetime").map((v) => v.message)).to.deep.equal(["the secret stays valid for 395 days; the maximum is 120 in production."]);
+    });
+
+    it("gives the whole pack the same verdicts over the shipped prod plan at five dates years apart", async () => {
+        const { run } = await planOf("prod");
+        const dates = ["2020-02-29T12:00:00Z", "2024-01-01T00:00:00Z", "2026-10-17T00:00:00Z", "2027-01-15T00:00:01Z", "2035-06-30T23:59:59Z"];
+        const reports = [];
+        for (const d of dates) reports.push(await atClock(d, () => runPolicies(allPolicies, run.resources, stackPolicyConfig("prod"))));
+        for (const r of reports) expect(r).to.deep.equal(reports[0]);
+    });
+
+    it("judges a password by its own dates, whether today is before it starts, inside its life or after it ended", async () => {
+        const cases: [Record<string, unknown>, number][] = [
+            [{ startDate: "2030-01-01T00:00:00Z", endDate: "2030-03-01T00:00:00Z" }, 0],
+            [{ startDate: "2030-01-01T00:00:00Z", endDate: "2031-01-01T00:00:00Z" }, 1],
+            [{ endDate: "2020-04-01T00:00:00Z", rotateWhenChanged: { window: "2020-01-01T00:00:00Z" } }, 0],
+            [{ endDate: "2021-04-01T00:00:00Z", rotateWhenChanged: { window: "2020-01-01T00:00:00Z" } }, 1],
+            [{ endDate: "2026-04-01T00:00:00Z" }, 1],
+        ];
+        for (const [props, expected] of cases) {
+            for (const day of ["2019-12-31T00:00:00Z", "2026-02-01T00:00:00Z", "2040-01-01T00:00:00Z"]) {
+                const found = await atClock(day, () => violationsOf(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", ...props })]));
+                expect(found.length, `${JSON.stringify(props)} on ${day}`).to.equal(expected);
+            }
+        }
+    });
+    it("judges a deployed password (startDate = the day it was created) by its rotation window, so a late first deployment does not shorten a long period", async () => {
+        const window = "2026-01-01T00:00:00.000Z";
+        const endDate = "2027-01-31T00:00:00.000Z";
+        for (const createdOn of ["2026-01-01T00:00:00Z", "2026-06-01T00:00:00Z", "2026-12-30T00:00:00Z"]) {
+            const found = await messages(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", startDate: createdOn, endDate, rotateWhenChanged: { window } })]);
+            expect(found, createdOn).to.deep.equal(["the secret stays valid for 395 days; the maximum is 180."]);
+        }
+    });
+
+    it("judges a new password in a real preview, where startDate is still unknown, by its rotation window", async () => {
+        const found = await messages(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", startDate: "[unknown]", endDate: "2027-01-31T00:00:00.000Z", rotateWhenChanged: { window: "2026-01-01T00:00:00.000Z" } })]);
+        expect(found).to.deep.equal(["the secret stays valid for 395 days; the maximum is 180."]);
+        expect(await messages(entraPasswordLifetime, [res(T.password, { applicationId: "/applications/x", startDate: "[unknown]", endDate: "2027-01-31T00:00:00.000Z" })]), "nothing known yet: left to pulumi up").to.deep.equal([]);
+    });
+});
+
+describe("escape class e: principal names are compared in one normalised form", () => {
+    it("normalises whitespace and invisible characters at either end, case and Unicode composition, and nothing else", () => {
+        expect(normalizePrincipal("account users ")).to.equal("account users");
+        expect(normalizePrincipal("\u00a0Account Users\u200b")).to.equal("account users");
+        expect(normalizePrincipal("\ufeffUSERS\t")).to.equal("users");
+        expect(normalizePrincipal("E\u0301quipe-Admins")).to.equal("\u00e9quipe-admins");
+        expect(normalizePrincipal("account  users"), "inner spaces name another group").to.equal("account  users");
+        expect(samePrincipal("11111111-1111-4111-8111-111111111111", " 11111111-1111-4111-8111-111111111111 ".toUpperCase())).to.equal(true);
+        expect(samePrincipal("data-analysts", "data_analysts")).to.equal(false);
+    });
+
+    it('recognises "account users " (trailing space) as the everyone-group: the issue\'s example', async () => {
+        const found = await messages(ucBroadGroupsDiscoveryOnly, [grants({ schema: "lake.gold" }, [["account users ", ["USE_SCHEMA", "SELECT"]]])]);
+        expect(found).to.deep.equal(['"account users " is granted schema lake.gold with SELECT; everyone-groups get at most USE_CATALOG, USE_SCHEMA, BROWSE.']);
+    });
+
+    it("recognises everyone-groups in another case, with a no-break space or a zero-width character", async () => {
+        for (const name of ["Account Users", "\u00a0users", "users\u200b", "USERS"]) {
+            expect(await messages(ucBroadGroupsDiscoveryOnly, [res(T.grant, { catalog: "lake", principal: name, privileges: ["SELECT"] })]), JSON.stringify(name)).to.have.length(1);
+        }
+    });
+
+    it("recognises everyone-groups in workspace ACLs and secret ACLs the same way", async () => {
+        expect(await messages(permissionsNoBroadManage, [res(T.permissions, { servingEndpointId: "e", accessControls: [{ groupName: " Users", permissionLevel: "CAN_MANAGE" }] })])).to.have.length(1);
+        expect(await messages(secretAclNoBroadGroups, [res(T.secretAcl, { scope: "s", principal: "Account Users\u2060", permission: "READ" })])).to.have.length(1);
+    });
+
+    it("matches allow-lists whatever the spelling of the name in the resource or the config", async () => {
+        const decomposed = "E\u0301quipe-Admins";
+        const composed = "\u00e9quipe-admins ";
+        expect(await messages(ucNoRiskyPrivileges, [grants({ catalog: "lake" }, [[decomposed, ["MANAGE"]]])], { admins: [composed] })).to.deep.equal([]);
+        expect(await messages(ucNoRiskyPrivileges, [pipelineSp(), grants({ catalog: "lake" }, [[PIPELINE_APP_ID.toUpperCase(), ["MANAGE"]]])], { admins: [" Role:Pipeline "] })).to.deep.equal([]);
+    });
+
+    it("treats two spellings of one principal as one principal (two Grant resources overwrite each other)", async () => {
+        const found = await messages(ucOneAuthorityPerSecurable, [
+            res(T.grant, { catalog: "lake", principal: ANALYSTS, privileges: ["USE_CATALOG"] }, { name: "g1" }),
+            res(T.grant, { catalog: "lake", principal: " Data-Analysts", privileges: ["BROWSE"] }, { name: "g2" }),
+        ]);
+        expect(found).to.have.length(1);
+    });
+
+    it("reads permission levels in any case, so a lower-case CAN_MANAGE is still a manage level", async () => {
+        const found = await messages(permissionsManageAdminsOnly, [res(T.permissions, { sqlEndpointId: "w", accessControls: [{ groupName: ANALYSTS, permissionLevel: "can_manage" }] })]);
+        expect(found).to.deep.equal(['gives CAN_MANAGE on its sqlWarehouse to "data-analysts", not an allow-listed admin (config "admins": none).']);
+    });
+
+    it("applies an allowance named with another spelling of the principal", async () => {
+        const resources = [grants({ schema: "lake.silver" }, [["Data-Engineers ", ["USE_SCHEMA", "MODIFY"]]])];
+        expect(await messages(ucLeastPrivilegeAllowance, resources, { allowances: { "data-engineers": { schema: ["USE_SCHEMA", "MODIFY"], table: ["MODIFY"] } } })).to.deep.equal([]);
     });
 });
 
