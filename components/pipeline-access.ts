@@ -36,14 +36,18 @@ export function servicePrincipalAccess(applicationId: pulumi.Input<string>, perm
     return { servicePrincipalName: applicationId, permissionLevel };
 }
 
+/** The Databricks Runtime the platform's classic clusters run (an LTS release): the job cluster, and the only one the cluster policy allows. */
+export const CLUSTER_RUNTIME = "16.4.x-scala2.12";
+
 /** Unity Catalog access modes a hand-started cluster may use: standard (shared) or dedicated. */
 export const UC_ACCESS_MODES = ["USER_ISOLATION", "SINGLE_USER"] as const;
 
 /**
  * The cluster policy for clusters users start by hand (all-purpose compute): node types from the
  * allow-list, at most `maxWorkers` workers (fixed or autoscaling), auto-termination on and capped,
- * and a Unity Catalog access mode. Rules on worker counts are optional so that both fixed-size
- * and autoscaling clusters validate.
+ * a Unity Catalog access mode, the platform's LTS runtime, encrypted local disks, no SSH keys and
+ * no init scripts from DBFS. Rules on worker counts are optional so that both fixed-size and
+ * autoscaling clusters validate.
  */
 export function clusterPolicyDefinition(caps: ClusterPolicySettings): string {
     const [defaultNode] = caps.allowedNodeTypes;
@@ -56,27 +60,43 @@ export function clusterPolicyDefinition(caps: ClusterPolicySettings): string {
         "autoscale.max_workers": { type: "range", minValue: 1, maxValue: caps.maxWorkers, defaultValue: Math.min(2, caps.maxWorkers), isOptional: true },
         autotermination_minutes: { type: "range", minValue: 10, maxValue: caps.autoTerminationMinutes, defaultValue: Math.min(30, caps.autoTerminationMinutes) },
         data_security_mode: { type: "allowlist", values: [...UC_ACCESS_MODES], defaultValue: UC_ACCESS_MODES[0] },
-        spark_version: { type: "unlimited", defaultValue: "auto:latest-lts" },
+        spark_version: { type: "allowlist", values: [CLUSTER_RUNTIME], defaultValue: CLUSTER_RUNTIME },
+        ...NODE_HARDENING,
     };
     return JSON.stringify(definition);
 }
 
 /**
- * The policy the job's and the pipeline's classic clusters are created under. The pipeline service
- * principal runs both and may not create clusters freely (`allowClusterCreate` is false): it gets
- * CAN_USE on this policy instead, which lets it start exactly these clusters — job and pipeline
- * compute only, of the stack's node type, up to its worker cap, in dedicated (single-user) mode.
- * No `spark_version` rule: Lakeflow pipelines pick their runtime from their channel.
+ * What every policy enforces on the nodes: encrypted local disks, no SSH into nodes, no init
+ * scripts from DBFS (any user can overwrite them, and they run as root on every node).
  */
-export function jobComputePolicyDefinition(cluster: { nodeType: string; maxWorkers: number }): string {
+export const NODE_HARDENING = {
+    enable_local_disk_encryption: { type: "fixed", value: true },
+    "ssh_public_keys.*": { type: "forbidden" },
+    "init_scripts.*.dbfs.destination": { type: "forbidden" },
+} as const;
+
+/** The two kinds of run-bound compute the pipeline principal starts: the job's cluster and the pipeline's. */
+export type RunCompute = "job" | "dlt";
+
+/**
+ * The policy the job's (`job`) or the pipeline's (`dlt`) classic clusters are created under. The
+ * pipeline service principal runs both and may not create clusters freely (`allowClusterCreate` is
+ * false): it gets CAN_USE on these policies instead, which lets it start exactly these clusters —
+ * of the stack's node type, up to its worker cap, dedicated (single-user), hardened nodes, the job
+ * on the platform's pinned runtime. A pipeline's runtime comes from its channel, so that policy
+ * pins none.
+ */
+export function runComputePolicyDefinition(kind: RunCompute, cluster: { nodeType: string; maxWorkers: number }): string {
     const definition = {
-        cluster_type: { type: "allowlist", values: ["job", "dlt"] },
+        cluster_type: { type: "fixed", value: kind },
         node_type_id: { type: "fixed", value: cluster.nodeType },
         driver_node_type_id: { type: "fixed", value: cluster.nodeType },
         num_workers: { type: "range", minValue: 0, maxValue: cluster.maxWorkers, isOptional: true },
         "autoscale.min_workers": { type: "range", minValue: 1, maxValue: cluster.maxWorkers, isOptional: true },
         "autoscale.max_workers": { type: "range", minValue: 1, maxValue: cluster.maxWorkers, isOptional: true },
-        data_security_mode: { type: "fixed", value: "SINGLE_USER", hidden: true },
+        ...(kind === "job" ? { spark_version: { type: "fixed", value: CLUSTER_RUNTIME }, data_security_mode: { type: "fixed", value: "SINGLE_USER", hidden: true } } : {}),
+        ...NODE_HARDENING,
     };
     return JSON.stringify(definition);
 }

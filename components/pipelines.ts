@@ -1,13 +1,13 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { AclPrincipal } from "./access";
-import { LEVELS, accessList, clusterPolicyDefinition, jobComputePolicyDefinition, servicePrincipalAccess } from "./pipeline-access";
+import { CLUSTER_RUNTIME, LEVELS, RunCompute, accessList, clusterPolicyDefinition, runComputePolicyDefinition, servicePrincipalAccess } from "./pipeline-access";
 import { ENVIRONMENT_KEY, JOB_CLUSTER_KEY, MODE_PARAMETER, fullRunTasks } from "./pipeline-tasks";
 import { PipelinesSettings } from "./settings/pipelines";
 import { uploadWorkloads, workspaceFolder } from "./workload-files";
 
-/** Databricks Runtime of the job's classic cluster (an LTS release). */
-export const JOB_RUNTIME = "16.4.x-scala2.12";
+/** Databricks Runtime of the job's classic cluster (an LTS release; the cluster policy allows the same). */
+export const JOB_RUNTIME = CLUSTER_RUNTIME;
 
 /** Pipeline alerts sent to the failure notification addresses. */
 const PIPELINE_ALERTS = ["on-update-failure", "on-update-fatal-failure", "on-flow-failure"];
@@ -61,28 +61,20 @@ export class Pipelines extends pulumi.ComponentResource {
         );
         const files = uploadWorkloads(this, args.provider, folder.path, [folder]);
 
-        // Classic compute: the pipeline principal starts its clusters under this policy (CAN_USE),
-        // since it may not create clusters freely. The pipeline and the job wait for that grant.
-        let computePolicy: databricks.ClusterPolicy | undefined;
-        let computePolicyUse: databricks.Permissions | undefined;
-        if (!s.serverless) {
-            computePolicy = new databricks.ClusterPolicy(
-                "job-compute-policy",
-                {
-                    name: s.names.jobComputePolicy,
-                    description: "The clusters of the full-run job and the medallion pipeline: their node type and worker cap, dedicated access mode.",
-                    definition: jobComputePolicyDefinition(s.cluster),
-                },
+        // Classic compute: the pipeline principal starts its clusters under these policies (CAN_USE),
+        // since it may not create clusters freely. The pipeline and the job wait for their grant.
+        const runPolicy = (kind: RunCompute, logical: string, name: string, what: string) => {
+            if (s.serverless) return { policyOf: {}, after: inWorkspace };
+            const policy = new databricks.ClusterPolicy(
+                logical,
+                { name, description: `The clusters of ${what}: its node type and worker cap, hardened nodes.`, definition: runComputePolicyDefinition(kind, s.cluster) },
                 inWorkspace,
             );
-            computePolicyUse = new databricks.Permissions(
-                "job-compute-policy-permissions",
-                { clusterPolicyId: computePolicy.id, accessControls: [servicePrincipalAccess(sp, "CAN_USE")] },
-                inWorkspace,
-            );
-        }
-        const policyOf = computePolicy ? { policyId: computePolicy.id, applyPolicyDefaultValues: true } : {};
-        const afterPolicy = { ...inWorkspace, dependsOn: computePolicyUse ? [computePolicyUse] : [] };
+            const use = new databricks.Permissions(`${logical}-permissions`, { clusterPolicyId: policy.id, accessControls: [servicePrincipalAccess(sp, "CAN_USE")] }, inWorkspace);
+            return { policyOf: { policyId: policy.id, applyPolicyDefaultValues: true }, after: { ...inWorkspace, dependsOn: [use] } };
+        };
+        const jobCompute = runPolicy("job", "job-compute-policy", s.names.jobComputePolicy, "the full-run job");
+        const pipelineCompute = runPolicy("dlt", "pipeline-compute-policy", s.names.pipelineComputePolicy, "the medallion pipeline");
 
         const pipeline = new databricks.Pipeline(
             "medallion",
@@ -111,7 +103,7 @@ export class Pipelines extends pulumi.ComponentResource {
                           clusters: [
                               {
                                   label: "default",
-                                  ...policyOf,
+                                  ...pipelineCompute.policyOf,
                                   nodeTypeId: s.cluster.nodeType,
                                   autoscale: { minWorkers: s.cluster.minWorkers, maxWorkers: s.cluster.maxWorkers, mode: "ENHANCED" },
                               },
@@ -121,7 +113,7 @@ export class Pipelines extends pulumi.ComponentResource {
                     ? { notifications: [{ emailRecipients: s.notifications.onFailure, alerts: PIPELINE_ALERTS }] }
                     : {}),
             },
-            afterPolicy,
+            pipelineCompute.after,
         );
 
         const job = new databricks.Job(
@@ -148,7 +140,7 @@ export class Pipelines extends pulumi.ComponentResource {
                               {
                                   jobClusterKey: JOB_CLUSTER_KEY,
                                   newCluster: {
-                                      ...policyOf,
+                                      ...jobCompute.policyOf,
                                       sparkVersion: JOB_RUNTIME,
                                       nodeTypeId: s.cluster.nodeType,
                                       autoscale: { minWorkers: s.cluster.minWorkers, maxWorkers: s.cluster.maxWorkers },
@@ -169,7 +161,7 @@ export class Pipelines extends pulumi.ComponentResource {
                 ...(s.notifications.onFailure.length > 0 ? { emailNotifications: { onFailures: s.notifications.onFailure } } : {}),
                 notificationSettings: { noAlertForSkippedRuns: true, noAlertForCanceledRuns: true },
             },
-            afterPolicy,
+            jobCompute.after,
         );
 
         const policy = new databricks.ClusterPolicy(

@@ -92,6 +92,8 @@ export class LakehouseStorage extends pulumi.ComponentResource {
             { ...parent, ...adoptOptions(args.adopt?.resourceGroupId) },
         );
 
+        // Protected with the data: its managed identity is what the storage credential and the
+        // account's firewall trust, so losing it cuts Unity Catalog off the lake.
         const connector = new azureDatabricks.AccessConnector(
             "access-connector",
             {
@@ -101,7 +103,7 @@ export class LakehouseStorage extends pulumi.ComponentResource {
                 identity: { type: "SystemAssigned" },
                 tags: args.tags,
             },
-            parent,
+            data,
         );
 
         // An adopted account keeps its name; a new one gets a random suffix kept in state.

@@ -6,6 +6,7 @@ import { subscriptionId } from "./rbac";
 import { adoptOptions } from "./settings/adopt";
 import { SecuritySettings } from "./network/settings";
 
+
 export interface DatabricksWorkspaceArgs {
     /** Azure region of the workspace. */
     location: string;

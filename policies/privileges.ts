@@ -107,6 +107,16 @@ export const PERMISSION_LEVELS = {
     pipeline: ["CAN_VIEW", "CAN_RUN", "CAN_MANAGE", "IS_OWNER"],
     cluster: ["CAN_ATTACH_TO", "CAN_RESTART", "CAN_MANAGE"],
     clusterPolicy: ["CAN_USE"],
+    instancePool: ["CAN_ATTACH_TO", "CAN_MANAGE"],
+    directory: ["CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE"],
+    notebook: ["CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE"],
+    workspaceFile: ["CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE"],
+    repo: ["CAN_READ", "CAN_RUN", "CAN_EDIT", "CAN_MANAGE"],
+    experiment: ["CAN_READ", "CAN_EDIT", "CAN_MANAGE"],
+    /** `authorization: tokens`: who may create personal access tokens. */
+    tokens: ["CAN_USE", "CAN_MANAGE"],
+    /** `authorization: passwords`: who may sign in with a password. */
+    passwords: ["CAN_USE"],
 } as const;
 export type PermissionObject = keyof typeof PERMISSION_LEVELS;
 

@@ -78,9 +78,7 @@ export type RuleAnswer =
     | { gap: string };
 
 const NO_QUEUES = "The program creates no queues and no workload uses the Queue service, so there are no queue requests to log.";
-const DIAGNOSTICS_GAP = "Storage request logs need a diagnostic setting on the blob service (blobServices/default: StorageRead, StorageWrite, StorageDelete; SRA.md §3.10); the program sends none yet and no pack policy asks for one.";
-const NSG_GAP = "No pack policy reads network security group rules yet; the rule applies once the program creates NSGs (SRA.md §1 spoke).";
-const KEY_VAULT_GAP = "No pack policy checks Key Vault yet; the rule applies once the customer-managed-key option creates a vault (SRA.md §1 CMK).";
+const KEY_VAULT_GAP = "The customer-managed-key option's vault meets it by construction (an RSA-HSM key, a private endpoint; public access stays on behind a default-Deny firewall so that Azure Databricks reaches it as a trusted service, and its key carries no expiry date, which would stop the workspace when it passed), but no pack policy checks it yet.";
 const WORKSPACE_SETTING_GAP = "A workspace setting the program does not manage yet (databricks.WorkspaceConf or a workspace settings resource); no pack policy checks it.";
 const ACCOUNT_LEVEL = "An account-level setting: the program deploys one workspace with a workspace-level provider and manages nothing in the Databricks account console.";
 const NO_PATS = "The program creates no personal access tokens: it deploys with Entra ID (OIDC or a managed identity), its jobs and pipelines run as a service principal, and the app uses its own principal; user tokens are bounded by the workspace's token settings (IA-5, a gap).";
@@ -104,8 +102,8 @@ export const CHECKOV_ANSWERS: Readonly<Record<string, RuleAnswer>> = {
     CKV_AZURE_244: { policies: ["storage-no-local-users-or-sftp"] },
     CKV2_AZURE_1: { policies: ["storage-customer-managed-key"] },
     CKV2_AZURE_8: { policies: ["storage-container-private"], note: "every container is private, the one holding activity logs included (the program stores no activity logs)" },
-    CKV2_AZURE_21: { gap: DIAGNOSTICS_GAP },
-    CKV2_AZURE_33: { gap: "The storage account has no private endpoint yet (dfs and blob endpoints, SRA.md §1 UC storage); storage-public-network-access-disabled flags the public endpoint, no pack policy asks for the private ones." },
+    CKV2_AZURE_21: { policies: ["audit-diagnostic-settings"], note: "mandatory in production, where a diagnostic setting on blobServices/default sends StorageRead, StorageWrite and StorageDelete" },
+    CKV2_AZURE_33: { policies: ["network-private-endpoints-in-production"], note: "dfs and blob endpoints are in every posture; the policy requires them in production" },
     CKV2_AZURE_38: { policies: ["storage-blob-soft-delete"] },
     CKV2_AZURE_40: { policies: ["storage-shared-key-disabled"] },
     CKV2_AZURE_41: {
@@ -122,19 +120,19 @@ export const CHECKOV_ANSWERS: Readonly<Record<string, RuleAnswer>> = {
     CKV_AZURE_158: { policies: ["workspace-public-network-access-disabled"] },
     CKV2_AZURE_48: { policies: ["workspace-customer-managed-keys"] },
     // Prepared for the network and audit resources of SRA.md §2 (the program does not create them yet).
-    CKV_AZURE_9: { gap: NSG_GAP },
-    CKV_AZURE_10: { gap: NSG_GAP },
-    CKV_AZURE_77: { gap: NSG_GAP },
-    CKV_AZURE_160: { gap: NSG_GAP },
-    CKV2_AZURE_31: { gap: "No pack policy checks that every subnet has a network security group yet (SRA.md §1: one NSG on the host and container subnets)." },
+    CKV_AZURE_9: { policies: ["nsg-no-inbound-from-internet"] },
+    CKV_AZURE_10: { policies: ["nsg-no-inbound-from-internet"] },
+    CKV_AZURE_77: { policies: ["nsg-no-inbound-from-internet"] },
+    CKV_AZURE_160: { policies: ["nsg-no-inbound-from-internet"] },
+    CKV2_AZURE_31: { policies: ["subnet-has-network-security-group"] },
     CKV_AZURE_119: { notApplicable: "The program creates no network interface; a NAT gateway's public IP carries egress only." },
     CKV_AZURE_182: { notApplicable: "About custom DNS servers: the SRA spoke resolves with Azure-provided DNS and linked private DNS zones, and sets no dhcpOptions.dnsServers." },
     CKV_AZURE_183: { notApplicable: "About custom DNS servers: the SRA spoke resolves with Azure-provided DNS and linked private DNS zones, and sets no dhcpOptions.dnsServers." },
     CKV_AZURE_40: { gap: KEY_VAULT_GAP },
-    CKV_AZURE_42: { gap: KEY_VAULT_GAP },
-    CKV_AZURE_109: { gap: KEY_VAULT_GAP },
-    CKV_AZURE_110: { gap: KEY_VAULT_GAP },
-    CKV_AZURE_111: { gap: KEY_VAULT_GAP },
+    CKV_AZURE_42: { policies: ["key-vault-hardened"] },
+    CKV_AZURE_109: { policies: ["key-vault-hardened"] },
+    CKV_AZURE_110: { policies: ["key-vault-hardened"] },
+    CKV_AZURE_111: { policies: ["key-vault-hardened"] },
     CKV_AZURE_112: { gap: KEY_VAULT_GAP },
     CKV_AZURE_189: { gap: KEY_VAULT_GAP },
     CKV2_AZURE_32: { gap: KEY_VAULT_GAP },
@@ -149,20 +147,20 @@ export const TRIVY_ANSWERS: Readonly<Record<string, RuleAnswer>> = {
     "AVD-AZU-0011": { policies: ["storage-minimum-tls-1-2"] },
     "AVD-AZU-0012": { policies: ["storage-network-default-deny"] },
     "AVD-AZU-0056": { policies: ["storage-blob-soft-delete"] },
-    "AVD-AZU-0057": { gap: DIAGNOSTICS_GAP },
+    "AVD-AZU-0057": { policies: ["audit-diagnostic-settings"], note: "storage request logging as a blob service diagnostic setting; mandatory in production" },
     "AVD-AZU-0058": { policies: ["storage-geo-redundant-replication"] },
     "AVD-AZU-0059": { policies: ["storage-https-only", "storage-minimum-tls-1-2"] },
     "AVD-AZU-0060": { policies: ["storage-customer-managed-key"] },
     "AVD-AZU-0061": { policies: ["storage-infrastructure-encryption"] },
     // Prepared for the network and Key Vault resources of SRA.md §2.
-    "AVD-AZU-0047": { gap: NSG_GAP },
-    "AVD-AZU-0048": { gap: NSG_GAP },
-    "AVD-AZU-0050": { gap: NSG_GAP },
-    "AVD-AZU-0051": { gap: NSG_GAP },
-    "AVD-AZU-0074": { gap: NSG_GAP },
-    "AVD-AZU-0013": { gap: KEY_VAULT_GAP },
+    "AVD-AZU-0047": { policies: ["nsg-no-inbound-from-internet"] },
+    "AVD-AZU-0048": { policies: ["nsg-no-inbound-from-internet"] },
+    "AVD-AZU-0050": { policies: ["nsg-no-inbound-from-internet"] },
+    "AVD-AZU-0051": { notApplicable: "The program's NSGs carry no rules of their own; egress goes through the NAT gateway, which clusters need (secure cluster connectivity) to reach the control plane and package mirrors." },
+    "AVD-AZU-0074": { policies: ["nsg-no-inbound-from-internet"] },
+    "AVD-AZU-0013": { policies: ["key-vault-hardened"] },
     "AVD-AZU-0014": { gap: KEY_VAULT_GAP },
-    "AVD-AZU-0016": { gap: KEY_VAULT_GAP },
+    "AVD-AZU-0016": { policies: ["key-vault-hardened"] },
 };
 
 /**
@@ -189,7 +187,7 @@ export const SAT_ANSWERS: Readonly<Record<string, RuleAnswer>> = {
     "DP-17": { gap: WORKSPACE_SETTING_GAP },
     // Governance
     "GOV-2": { notApplicable: NO_PATS },
-    "GOV-3": { gap: "Audit logs on Azure are the workspace's diagnostic settings; the program sends none yet (SRA.md §3.10) and no pack policy asks for them." },
+    "GOV-3": { policies: ["audit-diagnostic-settings"], note: "on Azure, audit logs are the workspace's diagnostic settings" },
     "GOV-4": { policies: ["cluster-auto-termination", "cluster-policy-auto-termination"], note: "the job's clusters end with each run; interactive clusters stop when idle" },
     "GOV-5": { policies: ["compute-supported-runtime"] },
     "GOV-10": { policies: ["pipeline-publishes-to-unity-catalog"], note: "tables live in Unity Catalog external locations, not the DBFS root" },
@@ -208,7 +206,7 @@ export const SAT_ANSWERS: Readonly<Record<string, RuleAnswer>> = {
     "GOV-25": { notApplicable: "The program configures no init scripts, in DBFS or anywhere else." },
     "GOV-26": { gap: WORKSPACE_SETTING_GAP },
     "GOV-28": { policies: ["serving-models-from-unity-catalog"] },
-    "GOV-34": { gap: "The program enables no system schemas (databricks.SystemSchema) and no pack policy asks for them." },
+    "GOV-34": { gap: "The program enables the access, billing, compute, lakeflow, serving and query system schemas (WorkspaceHardening), but no pack policy asks for them." },
     "GOV-35": { gap: WORKSPACE_SETTING_GAP },
     "GOV-36": { gap: WORKSPACE_SETTING_GAP },
     "GOV-37": { notApplicable: ACCOUNT_LEVEL },
@@ -256,7 +254,7 @@ export const SAT_ANSWERS: Readonly<Record<string, RuleAnswer>> = {
     "NS-1": { policies: ["compute-no-ssh-public-keys"] },
     "NS-2": { policies: ["compute-no-ssh-public-keys"] },
     "NS-3": { policies: ["workspace-public-network-access-disabled"] },
-    "NS-4": { gap: "The workspace is not VNet-injected yet (customVirtualNetworkId; SRA.md §3.1) and no pack policy asks for it." },
+    "NS-4": { policies: ["network-compute-reaches-data"], note: "every posture injects the workspace into a VNet; the policy reads the injected VNet to judge classic compute's path to the data" },
     "NS-5": { policies: ["workspace-public-network-access-disabled"], note: "SAT accepts private connectivity (NS-3) instead of IP access lists; the design chooses Private Link" },
     "NS-6": { policies: ["workspace-no-public-ip"] },
     "NS-7": { policies: ["workspace-public-network-access-disabled"], note: "serving endpoints are reached through the workspace, so Private Link covers them" },

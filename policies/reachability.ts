@@ -171,6 +171,10 @@ export function reachability(resources: readonly NetworkResource[]): Reachabilit
                 continue;
             }
             // Classic compute runs in the workspace's VNet (injected) or in Databricks' managed VNet.
+            if (vnet === UNKNOWN) {
+                reaches.push({ ...base, serverless: false, unknown: true, note: "the workspace's VNet is not known yet" });
+                continue;
+            }
             if (vnet !== undefined) {
                 const { groups, unknown } = endpointGroups(resources, account, vnet);
                 if (STORAGE_GROUPS.every((g) => groups.has(g))) {

@@ -171,8 +171,33 @@ describe("foundation: identity and RBAC", () => {
     });
 });
 
+describe("foundation: workspace configuration", () => {
+    const common = {
+        enableVerboseAuditLogs: "true",
+        enableTokensConfig: "true",
+        maxTokenLifetimeDays: "90",
+        enableExportNotebook: "false",
+        enableDbfsFileBrowser: "false",
+        enableUploadDataUis: "false",
+    };
+    const confOf = async (stack: string) => {
+        const confs = (await planOf(stack)).ofType("databricks:index/workspaceConf:WorkspaceConf");
+        expect(confs.map((c) => c.urn)).to.deep.equal([`urn:pulumi:${stack}::lakehouse::lakehouse:security:WorkspaceHardening$databricks:index/workspaceConf:WorkspaceConf::workspace-conf`]);
+        expect(confs[0].provider).to.contain("pulumi:providers:databricks::workspace-provider");
+        return (confs[0].inputs as any).customConfig;
+    };
+
+    it("prod keeps results, notebooks and tables in the workspace, audits verbosely and lets tokens live 90 days at most", async () => {
+        expect(await confOf("prod")).to.deep.equal({ ...common, enableResultsDownloading: "false", enableNotebookTableClipboard: "false" });
+    });
+
+    it("dev does the same but leaves result downloads and table copies at the workspace's default", async () => {
+        expect(await confOf("dev")).to.deep.equal(common);
+    });
+});
+
 describe("foundation: protection and determinism", () => {
-    const dataBearing = [T.account, T.container];
+    const dataBearing = [T.account, T.container, T.connector];
 
     it("protects every data-bearing resource in prod and none in dev", async () => {
         const prod = await planOf("prod");

@@ -139,6 +139,13 @@ describe("cluster policy definition", () => {
     it("forces a Unity Catalog access mode", () => {
         expect(definition.data_security_mode).to.deep.include({ type: "allowlist", values: ["USER_ISOLATION", "SINGLE_USER"] });
     });
+
+    it("pins the runtime, encrypts local disks, and forbids SSH keys and DBFS init scripts", () => {
+        expect(definition.spark_version).to.deep.equal({ type: "allowlist", values: ["16.4.x-scala2.12"], defaultValue: "16.4.x-scala2.12" });
+        expect(definition.enable_local_disk_encryption).to.deep.equal({ type: "fixed", value: true });
+        expect(definition["ssh_public_keys.*"]).to.deep.equal({ type: "forbidden" });
+        expect(definition["init_scripts.*.dbfs.destination"]).to.deep.equal({ type: "forbidden" });
+    });
 });
 
 describe("access lists", () => {

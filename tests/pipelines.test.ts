@@ -58,7 +58,7 @@ describe("pipelines: the resources of a stack", () => {
     it("registers a warehouse, a pipeline, a job, the cluster policies and the workload uploads, under their components", async () => {
         const s = await planTrained("dev");
         for (const type of [T.warehouse, T.pipeline, T.job, T.directory]) one(s, type);
-        expect(s.ofType(T.policy).map((p) => p.name).sort()).to.deep.equal(["interactive-policy", "job-compute-policy"]);
+        expect(s.ofType(T.policy).map((p) => p.name).sort()).to.deep.equal(["interactive-policy", "job-compute-policy", "pipeline-compute-policy"]);
         expect(s.ofType(T.file).filter((r) => r.urn.includes("Pipelines")).map((r) => r.name).sort()).to.deep.equal(
             ["workload-gold-views", "workload-pipeline-source", "workload-prepare-landing", "workload-stream-updates", "workload-validate-gold"],
         );
@@ -310,7 +310,7 @@ describe("pipelines: permissions from config roles", () => {
         const s = await planTrained("dev");
         const names = s.ofType(T.permissions).filter((r) => COMPONENTS.some((c) => r.urn.includes(c))).map((r) => r.name).sort();
         // The job-compute policy's ACL names the pipeline principal only (see "classic compute" below).
-        expect(names).to.deep.equal(["job-compute-policy-permissions", "job-permissions", "pipeline-permissions", "warehouse-permissions"]);
+        expect(names).to.deep.equal(["job-compute-policy-permissions", "job-permissions", "pipeline-compute-policy-permissions", "pipeline-permissions", "warehouse-permissions"]);
     });
 
     it("caps hand-started clusters with the configured policy", async () => {
@@ -343,25 +343,31 @@ describe("pipelines: bad input is rejected before any resource", () => {
 });
 
 describe("pipelines: classic compute starts as the pipeline principal, which may not create clusters freely", () => {
-    it("gives the pipeline principal CAN_USE on a job-compute policy, and nothing on the interactive one", async () => {
+    it("gives the pipeline principal CAN_USE on a job policy and a pipeline policy, and nothing on the interactive one", async () => {
         const s = await planTrained("dev");
         expect(inputsOf(s.named("databricks:index/servicePrincipal:ServicePrincipal", "databricks-service-principal")).allowClusterCreate).to.equal(false);
-        expect(permissionsOf(s, "job-compute-policy-permissions")).to.deep.equal([{ servicePrincipalName: appId(s), permissionLevel: "CAN_USE" }]);
-        const policy = JSON.parse(inputsOf(s.named(T.policy, "job-compute-policy")).definition);
-        expect(policy.cluster_type).to.deep.equal({ type: "allowlist", values: ["job", "dlt"] });
-        expect(policy.node_type_id).to.deep.equal({ type: "fixed", value: "Standard_D4ds_v5" });
-        expect(policy["autoscale.max_workers"].maxValue).to.equal(2);
+        for (const kind of ["job", "pipeline"]) {
+            expect(permissionsOf(s, `${kind}-compute-policy-permissions`), kind).to.deep.equal([{ servicePrincipalName: appId(s), permissionLevel: "CAN_USE" }]);
+        }
+        const job = JSON.parse(inputsOf(s.named(T.policy, "job-compute-policy")).definition);
+        expect(job.cluster_type).to.deep.equal({ type: "fixed", value: "job" });
+        expect(job.node_type_id).to.deep.equal({ type: "fixed", value: "Standard_D4ds_v5" });
+        expect(job.spark_version).to.deep.equal({ type: "fixed", value: "16.4.x-scala2.12" });
+        expect(job["autoscale.max_workers"].maxValue).to.equal(2);
+        const pipeline = JSON.parse(inputsOf(s.named(T.policy, "pipeline-compute-policy")).definition);
+        expect(pipeline.cluster_type).to.deep.equal({ type: "fixed", value: "dlt" });
+        expect(pipeline, "a pipeline's runtime comes from its channel").to.not.have.property("spark_version");
+        for (const definition of [job, pipeline]) expect(definition.enable_local_disk_encryption).to.deep.equal({ type: "fixed", value: true });
     });
 
-    it("creates the pipeline's and the job's clusters under that policy, after the grant exists", async () => {
+    it("creates the pipeline's and the job's clusters under their policies, after the grants exist", async () => {
         const s = await planTrained("dev");
-        const policyId = "job-compute-policy-id";
         const pipeline = s.named(T.pipeline, "medallion");
         const job = s.named(T.job, "full-run");
-        expect(inputsOf(pipeline).clusters[0]).to.include({ policyId, applyPolicyDefaultValues: true });
-        expect(inputsOf(job).jobClusters[0].newCluster).to.include({ policyId, applyPolicyDefaultValues: true });
-        const grant = s.named(T.permissions, "job-compute-policy-permissions").urn;
-        for (const r of [pipeline, job]) expect(r.dependencies, r.name).to.include(grant);
+        expect(inputsOf(pipeline).clusters[0]).to.include({ policyId: "pipeline-compute-policy-id", applyPolicyDefaultValues: true });
+        expect(inputsOf(job).jobClusters[0].newCluster).to.include({ policyId: "job-compute-policy-id", applyPolicyDefaultValues: true });
+        expect(pipeline.dependencies).to.include(s.named(T.permissions, "pipeline-compute-policy-permissions").urn);
+        expect(job.dependencies).to.include(s.named(T.permissions, "job-compute-policy-permissions").urn);
     });
 
     it("needs no policy on serverless compute", async () => {

@@ -13,7 +13,7 @@ import { PrincipalDirectory, describeSubject, matchesAny, roleOfDisplayName, sel
 import { allPolicies } from "../policies/rules";
 import { ResourceUnderPolicy, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { planTrained } from "./helpers";
-import { ACCOUNT_ID, ANALYSTS, PIPELINE_APP_ID, SECURE_ACCOUNT, T, UNKNOWN, grants, kmflowGrants, pipelineSp, res, roleDefinition, violationsOf } from "./policy-fixtures";
+import { ACCOUNT_ID, ANALYSTS, PIPELINE_APP_ID, SECURE_ACCOUNT, SECURE_WORKSPACE, T, UNKNOWN, grants, kmflowGrants, pipelineSp, res, roleDefinition, violationsOf } from "./policy-fixtures";
 
 /** PolicyResources as the runner builds them (parent and dependencies resolved). */
 function asPolicyResources(resources: ResourceUnderPolicy[]): PolicyResource[] {
@@ -231,6 +231,8 @@ describe("policies under `pulumi preview`'s unknown values", () => {
             res(T.permissions, { sqlEndpointId: U, accessControls: [{ servicePrincipalName: U, permissionLevel: "CAN_USE" }] }, { dependsOn: [sp] }),
             res(T.secretAcl, { scope: U, principal: U, permission: "READ" }, { dependsOn: [sp] }),
             res(T.app, { name: "a", resources: [{ name: "wh", sqlWarehouse: { id: U, permission: "CAN_USE" } }] }),
+            // The VNet the clusters run in is not known yet either: their path to the data is not judged.
+            res(T.workspace, { ...SECURE_WORKSPACE, parameters: { enableNoPublicIp: { value: true }, customVirtualNetworkId: { value: U } } }),
         ].map(proxied);
         const report = await runPolicies(allPolicies, resources, stackPolicyConfig("prod"));
         const mandatory = report.violations.filter((v) => v.level === "mandatory");

@@ -9,9 +9,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PUBLIC_RULES, coverage, parsePublicRuleIds } from "../policies/public-rules";
-import { allPolicies } from "../policies/rules";
+import { allPolicies, productionPolicies } from "../policies/rules";
 import { dataProtectedInProduction } from "../policies/rules/data-protection";
-import { effectivePolicy, runPolicies, stackPolicyConfig } from "../policies/runner";
+import { PolicyPackConfig, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { figuresText, packFigures, policyTable } from "../tools/policy-docs";
 import { readSection } from "../tools/readme";
 import { planOf } from "./helpers";
@@ -99,9 +99,11 @@ describe("policy config of the stacks (policies/config/<stack>.json)", () => {
         });
     }
 
-    it("marks prod, and only prod, as a production stack", () => {
-        expect(effectivePolicy(dataProtectedInProduction, stackPolicyConfig("prod")).values.production).to.equal(true);
-        expect(effectivePolicy(dataProtectedInProduction, stackPolicyConfig("dev")).values.production).to.equal(false);
+    it("leaves production to the stack: no config file sets a production rule's level or its production flag", () => {
+        for (const stack of ["dev", "prod"]) {
+            const config = stackPolicyConfig(stack);
+            for (const p of productionPolicies) expect(config[p.name], `${stack}.json ${p.name}`).to.equal(undefined);
+        }
     });
 });
 
@@ -115,24 +117,30 @@ describe("policy pack over the stacks' plans", () => {
         });
     }
 
-    it("prod's policy config fails data left unprotected; dev's does not", async () => {
+    it("prod's resources fail data left unprotected whatever policy config they are previewed with; dev's pass", async () => {
         const { run } = await planOf("prod");
         const unprotected = run.resources.map((r) => ({ ...r, protect: false }));
-        const prod = await runPolicies([dataProtectedInProduction], unprotected, stackPolicyConfig("prod"));
-        const flagged = new Set(prod.violations.map((v) => v.urn.split("::").slice(-2, -1)[0].split("$").pop()));
-        expect([...flagged].sort()).to.deep.equal(
-            [
-                "azure-native:storage:BlobContainer",
-                "azure-native:storage:StorageAccount",
-                "databricks:index/catalog:Catalog",
-                "databricks:index/externalLocation:ExternalLocation",
-                "databricks:index/schema:Schema",
-                "databricks:index/sqlTable:SqlTable",
-                "databricks:index/storageCredential:StorageCredential",
-                "databricks:index/volume:Volume",
-            ].sort(),
-        );
-        expect((await runPolicies([dataProtectedInProduction], unprotected, stackPolicyConfig("dev"))).violations).to.deep.equal([]);
+        const flaggedWith = async (config: PolicyPackConfig) => {
+            const report = await runPolicies([dataProtectedInProduction], unprotected, config);
+            return [...new Set(report.violations.map((v) => v.urn.split("::").slice(-2, -1)[0].split("$").pop()))].sort();
+        };
+        const expected = [
+            "azure-native:databricks:AccessConnector",
+            "azure-native:storage:BlobContainer",
+            "azure-native:storage:StorageAccount",
+            "databricks:index/catalog:Catalog",
+            "databricks:index/externalLocation:ExternalLocation",
+            "databricks:index/registeredModel:RegisteredModel",
+            "databricks:index/schema:Schema",
+            "databricks:index/sqlTable:SqlTable",
+            "databricks:index/storageCredential:StorageCredential",
+            "databricks:index/volume:Volume",
+        ].sort();
+        expect(await flaggedWith(stackPolicyConfig("prod"))).to.deep.equal(expected);
+        expect(await flaggedWith(stackPolicyConfig("dev")), "prod previewed with dev's config").to.deep.equal(expected);
+        expect(await flaggedWith({}), "a copy of prod without a policy config").to.deep.equal(expected);
+        const dev = (await planOf("dev")).run.resources.map((r) => ({ ...r, protect: false }));
+        expect((await runPolicies([dataProtectedInProduction], dev, stackPolicyConfig("dev"))).violations).to.deep.equal([]);
     });
 
     it("MODIFY to `account users` through config fails the plan, naming the policies", async () => {

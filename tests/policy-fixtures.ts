@@ -10,6 +10,8 @@ export const T = {
     container: "azure-native:storage:BlobContainer",
     blobService: "azure-native:storage:BlobServiceProperties",
     workspace: "azure-native:databricks:Workspace",
+    accessConnector: "azure-native:databricks:AccessConnector",
+    workspaceConf: "databricks:index/workspaceConf:WorkspaceConf",
     roleAssignment: "azure-native:authorization:RoleAssignment",
     entraApp: "azuread:index/application:Application",
     password: "azuread:index/applicationPassword:ApplicationPassword",
@@ -20,6 +22,7 @@ export const T = {
     app: "databricks:index/app:App",
     secretAcl: "databricks:index/secretAcl:SecretAcl",
     secretScope: "databricks:index/secretScope:SecretScope",
+    secret: "databricks:index/secret:Secret",
     catalog: "databricks:index/catalog:Catalog",
     schema: "databricks:index/schema:Schema",
     volume: "databricks:index/volume:Volume",
@@ -33,6 +36,17 @@ export const T = {
     clusterPolicy: "databricks:index/clusterPolicy:ClusterPolicy",
     warehouse: "databricks:index/sqlEndpoint:SqlEndpoint",
     serving: "databricks:index/modelServing:ModelServing",
+    privateEndpoint: "azure-native:network:PrivateEndpoint",
+    subnet: "azure-native:network:Subnet",
+    nsg: "azure-native:network:NetworkSecurityGroup",
+    securityRule: "azure-native:network:SecurityRule",
+    vault: "azure-native:keyvault:Vault",
+    diagnostics: "azure-native:monitor:DiagnosticSetting",
+    nccRule: "databricks:index/mwsNccPrivateEndpointRule:MwsNccPrivateEndpointRule",
+    nccBinding: "databricks:index/mwsNccBinding:MwsNccBinding",
+    nspProfile: "azure-native:network:NetworkSecurityPerimeterProfile",
+    nspRule: "azure-native:network:NetworkSecurityPerimeterAccessRule",
+    nspAssociation: "azure-native:network:NetworkSecurityPerimeterAssociation",
 } as const;
 
 let counter = 0;
@@ -125,11 +139,6 @@ export const SECURE_WORKSPACE = {
 export const SUBSCRIPTION = "/subscriptions/00000000-0000-4000-8000-000000000001";
 export const ACCOUNT_ID = `${SUBSCRIPTION}/resourceGroups/rg-lakehouse-dev/providers/Microsoft.Storage/storageAccounts/lakehousedeva1b2c3`;
 export const roleDefinition = (guid: string) => `${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${guid}`;
-
-/** An ISO date `days` from now. */
-export function daysFromNow(days: number): string {
-    return new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString();
-}
 
 /** A served-entity endpoint config with a traffic split. */
 export function endpoint(routes: [string, number][], extra: Record<string, unknown> = {}): Record<string, unknown> {

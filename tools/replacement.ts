@@ -143,7 +143,6 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
     "databricks:index/disableLegacyAccessSetting:DisableLegacyAccessSetting": { source: `${TF_DATABRICKS} (settings are updated in place)`, fields: [] },
     "databricks:index/disableLegacyDbfsSetting:DisableLegacyDbfsSetting": { source: `${TF_DATABRICKS} (settings are updated in place)`, fields: [] },
     "databricks:index/restrictWorkspaceAdminsSetting:RestrictWorkspaceAdminsSetting": { source: `${TF_DATABRICKS} (settings are updated in place)`, fields: [] },
-    "databricks:index/workspaceConf:WorkspaceConf": { source: `${TF_DATABRICKS} (keys are set in place)`, fields: [] },
     "databricks:index/ipAccessList:IpAccessList": { source: `${TF_DATABRICKS} (lists are replaced in place)`, fields: [] },
     "databricks:index/permissionAssignment:PermissionAssignment": { source: `${TF_DATABRICKS} (no update)`, anyInputReplaces: true, fields: [] },
     "databricks:index/mwsNetworkConnectivityConfig:MwsNetworkConnectivityConfig": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "name", "region") },
@@ -196,6 +195,7 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
     "databricks:index/job:Job": { source: `${TF_DATABRICKS} (jobs are reset in place)`, fields: [] },
     "databricks:index/sqlEndpoint:SqlEndpoint": { source: `${TF_DATABRICKS} (warehouses are edited in place)`, fields: [] },
     "databricks:index/clusterPolicy:ClusterPolicy": { source: `${TF_DATABRICKS} (policies are edited in place)`, fields: [] },
+    "databricks:index/workspaceConf:WorkspaceConf": { source: `${TF_DATABRICKS} (custom_config is patched in place)`, fields: [] },
     "random:index/randomPassword:RandomPassword": { source: "terraform-provider-random (no update)", anyInputReplaces: true, fields: [] },
     "time:index/sleep:Sleep": { source: "terraform-provider-time (triggers are ForceNew; a new duration waits nowhere)", fields: replace("waits again for the new trigger", "triggers") },
     // pulumi-command: `triggers` replaces (re-runs `create`); with no `update` command, a change to `create` re-runs it too.

@@ -5,6 +5,7 @@
  * so that every compute the stack runs reaches its data and the data is never open to the
  * internet. Pure: unit-tested without mocks.
  */
+import { parseIpv4Range, reservedOverlaps } from "../../policies/rules/ipv4";
 import { SERVICE_TAG_REGIONS } from "../settings/regions";
 import { Checker, PlainObject, keyPath } from "../settings/validate";
 import { SubnetPlan, isNetworkAddress, planSubnets } from "./subnets";
@@ -212,6 +213,20 @@ export function parseNetwork(check: Checker, raw: PlainObject, context: NetworkC
         check.fail("network.workspaceAllowedIpRanges", workspaceAllowedIpRanges, "no value in the private posture (the workspace has no public front end to guard)");
     }
     const storageAllowedIpRanges = check.stringList("network.storageAllowedIpRanges", obj.storageAllowedIpRanges, [], CIDR_RULE);
+    // Public rules admit public addresses: a private or reserved range there is a mistake (or a hole).
+    for (const [key, ranges] of [["network.storageAllowedIpRanges", storageAllowedIpRanges], ["network.workspaceAllowedIpRanges", workspaceAllowedIpRanges]] as const) {
+        ranges.forEach((range, i) => {
+            const parsed = parseIpv4Range(range);
+            const reserved = parsed ? reservedOverlaps(parsed) : [];
+            if (reserved.length > 0) {
+                check.fail(
+                    keyPath(key, i),
+                    range,
+                    `a public IPv4 address or range (this one covers ${reserved.join(", ")}; private networks come through private endpoints)`,
+                );
+            }
+        });
+    }
     if (serverlessAccess === "ncc" && storageAllowedIpRanges.length > 0) {
         check.fail(
             "network.storageAllowedIpRanges",

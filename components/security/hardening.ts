@@ -8,7 +8,8 @@ export const SYSTEM_SCHEMAS = ["access", "billing", "compute", "lakeflow", "serv
  * The workspace configuration the platform sets (`databricks.WorkspaceConf`, string values as the API
  * takes them). Everywhere: verbose audit logs, personal access tokens live at most 90 days, no notebook
  * export or DBFS file browser, no file upload UI. In production also no downloading of query results
- * and no clipboard copy of tables: data leaves through governed paths only.
+ * and no clipboard copy of tables (data leaves through governed paths only); development stacks leave
+ * those two at the workspace's default rather than turning them on.
  */
 export function workspaceConf(production: boolean, ipAccessLists: boolean): Record<string, string> {
     return {
@@ -18,8 +19,7 @@ export function workspaceConf(production: boolean, ipAccessLists: boolean): Reco
         enableExportNotebook: "false",
         enableDbfsFileBrowser: "false",
         enableUploadDataUis: "false",
-        enableResultsDownloading: String(!production),
-        enableNotebookTableClipboard: String(!production),
+        ...(production ? { enableResultsDownloading: "false", enableNotebookTableClipboard: "false" } : {}),
         ...(ipAccessLists ? { enableIpAccessLists: "true" } : {}),
     };
 }

@@ -87,7 +87,7 @@ export class ManagedKeys extends pulumi.ComponentResource {
                 resourceGroupName: args.resourceGroupName,
                 vaultName: vault.name,
                 keyName: "databricks-managed-services",
-                properties: { kty: "RSA", keySize: 2048, keyOps: ["wrapKey", "unwrapKey"] },
+                properties: { kty: "RSA-HSM", keySize: 2048, keyOps: ["wrapKey", "unwrapKey"] },
             },
             { ...parent, protect: true, dependsOn: [propagation] },
         );

@@ -51,8 +51,9 @@ export interface PipelineNames {
     pipeline: string;
     job: string;
     clusterPolicy: string;
-    /** The policy the job's and the pipeline's classic clusters are created under. */
+    /** The policies the job's and the pipeline's classic clusters are created under. */
     jobComputePolicy: string;
+    pipelineComputePolicy: string;
     /** Folder (under the pipeline service principal's home) the workload code is uploaded to. */
     workspaceFolder: string;
 }
@@ -208,6 +209,7 @@ export function parsePipelines(
             job: `${base}-full-run`,
             clusterPolicy: `${base}-interactive`,
             jobComputePolicy: `${base}-job-compute`,
+            pipelineComputePolicy: `${base}-pipeline-compute`,
             workspaceFolder: base,
         },
         serverless,

@@ -7,7 +7,7 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { PERMISSION_LEVELS, PRIVILEGES, PermissionObject, Securable, isValidPrivilege } from "../privileges";
 import { PrincipalDirectory, Subject, isIdentified, subjectsOf } from "./principals";
-import { Maybe, TYPES, UNKNOWN, knownString, list, normalizePrivilege, read } from "./util";
+import { Maybe, TYPES, UNKNOWN, knownString, list, normalizeLevel, normalizePrivilege, read } from "./util";
 
 /** `databricks.Grants` / `databricks.Grant` input → securable kind. */
 export const GRANT_SECURABLE_FIELDS: readonly (readonly [string, string])[] = [
@@ -138,15 +138,40 @@ export const PERMISSION_OBJECT_FIELDS: readonly (readonly [string, PermissionObj
     ["pipelineId", "pipeline"],
     ["clusterId", "cluster"],
     ["clusterPolicyId", "clusterPolicy"],
+    ["instancePoolId", "instancePool"],
+    ["directoryPath", "directory"],
+    ["directoryId", "directory"],
+    ["notebookPath", "notebook"],
+    ["notebookId", "notebook"],
+    ["workspaceFilePath", "workspaceFile"],
+    ["workspaceFileId", "workspaceFile"],
+    ["repoPath", "repo"],
+    ["repoId", "repo"],
+    ["experimentId", "experiment"],
 ];
 
+/** Workspace objects that hold code or files (edited, run, or read). */
+export const CODE_OBJECTS: readonly PermissionObject[] = ["directory", "notebook", "workspaceFile", "repo"];
+
 /** The workspace object kind a `Permissions` resource is for, or undefined for kinds the pack does not model. */
-export function permissionObject(resource: PolicyResource): PermissionObject | undefined {
+export function permissionObject(resource: PolicyResource | { props: Record<string, unknown> }): PermissionObject | undefined {
     for (const [field, kind] of PERMISSION_OBJECT_FIELDS) {
         const value = read(() => resource.props[field]);
         if (value !== undefined && value !== null && value !== "") return kind;
     }
+    const authorization = knownString(() => resource.props.authorization);
+    if (authorization !== undefined) {
+        const a = authorization.trim().toLowerCase();
+        if (a === "tokens" || a === "passwords") return a;
+    }
     return undefined;
+}
+
+/** The resource of `type` a `Permissions` resource is for (through the dependency of its object field), when it is in the stack. */
+export function permissionTarget(permissions: PolicyResource, type: string, field: string): PolicyResource | undefined {
+    const fieldDeps = permissions.propertyDependencies?.[field];
+    const deps = (fieldDeps && fieldDeps.length > 0 ? fieldDeps : permissions.dependencies ?? []).filter((d) => d.type === type);
+    return deps.length === 1 ? deps[0] : undefined;
 }
 
 /** One access control entry of a `Permissions` resource. */
@@ -180,7 +205,7 @@ export function permissionEntries(resources: readonly PolicyResource[], director
                 principalKind = "user";
                 principal = user;
             }
-            return { principalKind, principal, level: knownString(() => c.permissionLevel) ?? "" };
+            return { principalKind, principal, level: normalizeLevel(knownString(() => c.permissionLevel)) ?? "" };
         });
         const subjects = subjectsOf(directory, r, "accessControls", controls, (c) => c.principal as Maybe<string | undefined>);
         controls.forEach((c, i) => {
@@ -217,6 +242,12 @@ export interface EffectivePrivilege {
     scope: string;
     /** What the entry grants it on: `catalog lakehouse`, `the job (Permissions job-permissions)`. */
     grantedOn: string;
+    /**
+     * Where it applies, for layer-scoped allowances: the securable the entry names (its kind and
+     * full name) and whether the privilege reaches the objects below it (`inherited`) rather than
+     * the securable itself. Undefined for workspace objects.
+     */
+    location?: { kind: string; name: Maybe<string>; inherited: boolean };
     /** The entry that grants it. */
     via: GrantEntry | PermissionEntry;
 }
@@ -240,10 +271,10 @@ export function effectivePrivileges(grants: readonly GrantEntry[], permissions: 
     for (const g of grants) {
         const on = `${kindWord(g.kind)} ${nameText(g.name)}`;
         for (const privilege of g.privileges) {
-            out.push({ subject: g.subject, kind: g.kind, privilege, scope: on, grantedOn: on, via: g });
+            out.push({ subject: g.subject, kind: g.kind, privilege, scope: on, grantedOn: on, via: g, location: { kind: g.kind, name: g.name, inherited: false } });
             for (const child of CHILD_KINDS[g.kind] ?? []) {
                 if (reachesChild(g.kind, privilege, child)) {
-                    out.push({ subject: g.subject, kind: child, privilege, scope: `every ${kindWord(child)} in it`, grantedOn: on, via: g });
+                    out.push({ subject: g.subject, kind: child, privilege, scope: `every ${kindWord(child)} in it`, grantedOn: on, via: g, location: { kind: g.kind, name: g.name, inherited: true } });
                 }
             }
         }

@@ -1,7 +1,9 @@
 /** Azure storage rules: the Checkov / Trivy checks REFERENCE.md lists, as CrossGuard policies. */
 import * as storage from "@pulumi/azure-native/storage";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { TYPES, UNKNOWN, integerSchema, knownString, ofType, read, configOf } from "./util";
+import { PRODUCTION_PROPERTY, isProductionStack } from "./environment";
+import { Ipv4Range, RESERVED_IPV4_RANGES, addressCount, parseIpv4Range, reservedOverlaps } from "./ipv4";
+import { TYPES, UNKNOWN, integerSchema, knownString, list, ofType, read, configOf } from "./util";
 
 export const storageMinimumTls: ResourceValidationPolicy = {
     name: "storage-minimum-tls-1-2",
@@ -69,15 +71,59 @@ export const storageTrustedServicesBypass: ResourceValidationPolicy = {
     }),
 };
 
-export const storagePublicNetworkAccess: ResourceValidationPolicy = {
-    name: "storage-public-network-access-disabled",
+/** The storage account's IP rules as written (`iPAddressOrRange`), unknown ones left out. */
+function ipRules(account: { networkRuleSet?: { ipRules?: unknown } }): string[] {
+    return list<Record<string, unknown>>(() => account.networkRuleSet?.ipRules)
+        .filter((rule) => (knownString(() => rule.action) ?? "Allow").toLowerCase() === "allow")
+        .map((rule) => knownString(() => rule.iPAddressOrRange))
+        .filter((r): r is string => r !== undefined);
+}
+
+export const storageIpRulesBounded: ResourceValidationPolicy = {
+    name: "storage-ip-rules-bounded",
     description:
-        "Storage accounts are reachable only through private endpoints (publicNetworkAccess: Disabled). Advisory: serverless Databricks compute and Unity Catalog reach the account over its public endpoint behind the firewall unless private endpoints are set up.",
-    tags: ["CKV_AZURE_59"],
-    enforcementLevel: "advisory",
-    validateResource: validateResourceOfType(storage.StorageAccount, (account, _args, report) => {
-        if (account.publicNetworkAccess !== "Disabled") {
-            report(`publicNetworkAccess is ${account.publicNetworkAccess ?? "unset (Enabled)"}; the firewall still applies, but private endpoints would remove the public surface.`);
+        "The storage firewall's IP rules together allow at most the configured number of IPv4 addresses (overlapping rules counted once), so no list of wide ranges (221 /8s is nearly all of IPv4) turns default Deny into default Allow; every rule is an IPv4 address or CIDR.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { maxAddresses: integerSchema("Most IPv4 addresses the IP rules may allow together (4096 is a /20).", 4096, 1) } },
+    validateResource: validateResourceOfType(storage.StorageAccount, (account, args, report) => {
+        const { maxAddresses } = configOf<{ maxAddresses: number }>(args, storageIpRulesBounded);
+        const ranges: Ipv4Range[] = [];
+        for (const rule of ipRules(account)) {
+            const range = parseIpv4Range(rule);
+            if (range) ranges.push(range);
+            else report(`IP rule "${rule}" is not an IPv4 address or CIDR; its breadth cannot be measured.`);
+        }
+        const total = addressCount(ranges);
+        if (total > maxAddresses) {
+            const share = Number(((total / 2 ** 32) * 100).toPrecision(3));
+            const rules = ranges.length === 1 ? "1 IP rule allows" : `${ranges.length} IP rules allow`;
+            report(`${rules} ${total.toLocaleString("en-US")} IPv4 addresses (${share}% of IPv4); at most ${maxAddresses.toLocaleString("en-US")} may pass the firewall.`);
+        }
+    }),
+};
+
+export const storageIpRulesPublicOnly: ResourceValidationPolicy = {
+    name: "storage-ip-rules-public-ranges-only",
+    description:
+        "The storage firewall's IP rules name public addresses only: no rule overlaps a private (RFC 1918), shared/CGNAT, loopback, link-local, this-network, multicast or reserved range. Azure refuses private ranges in IP rules, and traffic from those ranges reaches the account through virtual network rules or private endpoints, never through a public rule.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            reservedRanges: {
+                type: "object",
+                additionalProperties: { type: "string" },
+                default: { ...RESERVED_IPV4_RANGES },
+                description: "CIDR → what it is: ranges no public IP rule may overlap.",
+            },
+        },
+    },
+    validateResource: validateResourceOfType(storage.StorageAccount, (account, args, report) => {
+        const { reservedRanges } = configOf<{ reservedRanges: Record<string, string> }>(args, storageIpRulesPublicOnly);
+        for (const rule of ipRules(account)) {
+            const range = parseIpv4Range(rule);
+            if (!range) continue;
+            const hits = reservedOverlaps(range, reservedRanges);
+            if (hits.length > 0) report(`IP rule ${rule} covers ${hits.join(", ")}; public IP rules name public addresses only (reach private ranges through virtual network rules or private endpoints).`);
         }
     }),
 };
@@ -95,15 +141,21 @@ export const storageNoLocalUsers: ResourceValidationPolicy = {
 
 const GEO_REDUNDANT = ["Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"];
 
-export const storageGeoRedundant: ResourceValidationPolicy = {
+export const storageGeoRedundant: StackValidationPolicy = {
     name: "storage-geo-redundant-replication",
-    description: "Storage accounts replicate to a second region (GRS, RA-GRS, GZRS or RA-GZRS) so a regional outage does not lose the lake. Advisory: development stacks may choose ZRS to save cost.",
+    description:
+        "In production stacks (declared by the stack's resources or stack tags, or by policy config) storage accounts replicate to a second region (GRS, RA-GRS, GZRS or RA-GZRS) so a regional outage does not lose the lake. Development stacks may choose ZRS to save cost.",
     tags: ["CKV_AZURE_206", "AVD-AZU-0058"],
-    enforcementLevel: "advisory",
-    validateResource: validateResourceOfType(storage.StorageAccount, (account, _args, report) => {
-        const sku = account.sku?.name;
-        if (!GEO_REDUNDANT.includes(String(sku))) report(`sku is ${sku ?? "unset"}; use one of ${GEO_REDUNDANT.join(", ")} for geo-redundancy.`);
-    }),
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { production: PRODUCTION_PROPERTY } },
+    validateStack: (args, report) => {
+        if (!isProductionStack(args, storageGeoRedundant)) return;
+        for (const account of ofType(args.resources, TYPES.storageAccount)) {
+            const sku = read(() => (account.props.sku as { name?: unknown } | undefined)?.name);
+            if (sku === UNKNOWN) continue;
+            if (!GEO_REDUNDANT.includes(String(sku))) report(`sku is ${sku ?? "unset"}; use one of ${GEO_REDUNDANT.join(", ")} for geo-redundancy.`, account.urn);
+        }
+    },
 };
 
 export const storageCustomerManagedKey: ResourceValidationPolicy = {
@@ -191,7 +243,8 @@ export const azureStoragePolicies = [
     storageSharedKeyDisabled,
     storageNetworkDefaultDeny,
     storageTrustedServicesBypass,
-    storagePublicNetworkAccess,
+    storageIpRulesBounded,
+    storageIpRulesPublicOnly,
     storageNoLocalUsers,
     storageGeoRedundant,
     storageBlobSoftDelete,

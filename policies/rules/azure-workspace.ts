@@ -21,17 +21,6 @@ export const workspaceNoPublicIp: ResourceValidationPolicy = {
     }),
 };
 
-export const workspacePublicNetworkAccess: ResourceValidationPolicy = {
-    name: "workspace-public-network-access-disabled",
-    description:
-        "The workspace UI and API are reachable only over Private Link (publicNetworkAccess: Disabled, with VNet injection). Advisory: it needs a VNet and private endpoints; development stacks keep public access.",
-    tags: ["CKV_AZURE_158"],
-    enforcementLevel: "advisory",
-    validateResource: validateResourceOfType(azureDatabricks.Workspace, (workspace, _args, report) => {
-        if (workspace.publicNetworkAccess !== "Disabled") report(`publicNetworkAccess is ${workspace.publicNetworkAccess ?? "unset (Enabled)"}; the workspace is reachable from the internet.`);
-    }),
-};
-
 export const workspaceCustomerManagedKeys: ResourceValidationPolicy = {
     name: "workspace-customer-managed-keys",
     description: "The workspace encrypts managed services (notebooks, secrets, queries) and DBFS root with customer-managed keys from Key Vault. Advisory: needs a Key Vault the platform does not manage yet.",
@@ -45,4 +34,4 @@ export const workspaceCustomerManagedKeys: ResourceValidationPolicy = {
     }),
 };
 
-export const azureWorkspacePolicies = [workspacePremium, workspaceNoPublicIp, workspacePublicNetworkAccess, workspaceCustomerManagedKeys];
+export const azureWorkspacePolicies = [workspacePremium, workspaceNoPublicIp, workspaceCustomerManagedKeys];

@@ -35,4 +35,15 @@ export const ucWorkspaceIsolation: ResourceValidationPolicy = {
     ],
 };
 
-export const catalogObjectPolicies = [storageCredentialManagedIdentity, ucWorkspaceIsolation];
+export const externalLocationValidated: ResourceValidationPolicy = {
+    name: "external-location-validated",
+    description:
+        "External locations are validated when created (skipValidation not true: Unity Catalog checks the credential really reaches the URL and no other location overlaps it) and do not fall back to cluster credentials (fallback not true: access outside Unity Catalog's grants).",
+    enforcementLevel: "mandatory",
+    validateResource: validateResourceOfType(databricks.ExternalLocation, (location, _args, report) => {
+        if (read(() => location.skipValidation) === true) report("skipValidation is true; Unity Catalog would not check that the credential reaches the URL or that no other location overlaps it.");
+        if (read(() => location.fallback) === true) report("fallback is true; reads would fall back to the cluster's own credentials when Unity Catalog's are refused, bypassing its grants.");
+    }),
+};
+
+export const catalogObjectPolicies = [storageCredentialManagedIdentity, ucWorkspaceIsolation, externalLocationValidated];

@@ -6,22 +6,14 @@
 import * as databricks from "@pulumi/databricks";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { BROAD_GROUPS, PERMISSION_LEVELS, PermissionObject } from "../privileges";
-import { PERMISSION_OBJECT_FIELDS, permissionEntries } from "./access-model";
-import { PrincipalDirectory, Subject, describeSubject, isIdentified, matchesAny, selectorRoles } from "./principals";
-import { TYPES, knownString, list, names, ofType, read, stringListSchema, configOf } from "./util";
+import { CODE_OBJECTS, permissionEntries, permissionObject, permissionTarget } from "./access-model";
+import { PrincipalDirectory, Subject, describeSubject, isIdentified, matchesAny, samePrincipal, selectorRoles } from "./principals";
+import { TYPES, knownString, list, names, normalizeLevel, ofType, read, stringListSchema, configOf } from "./util";
 
 const MANAGE_LEVELS = ["CAN_MANAGE", "IS_OWNER"];
 
 const ADMINS = stringListSchema('Principals allowed to manage: group names, application ids, user e-mails, or "role:<role>".', []);
 const BROAD = stringListSchema("Group names that mean everyone.", BROAD_GROUPS);
-
-function objectOf(props: Record<string, unknown>): PermissionObject | undefined {
-    for (const [field, kind] of PERMISSION_OBJECT_FIELDS) {
-        const value = read(() => props[field]);
-        if (value !== undefined && value !== null && value !== "") return kind;
-    }
-    return undefined;
-}
 
 export const permissionsLevelValid: ResourceValidationPolicy = {
     name: "permissions-level-valid-for-object",
@@ -30,11 +22,11 @@ export const permissionsLevelValid: ResourceValidationPolicy = {
         .join("; ")}).`,
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(databricks.Permissions, (permissions, _args, report) => {
-        const object = objectOf(permissions as Record<string, unknown>);
+        const object = permissionObject({ props: permissions as Record<string, unknown> });
         if (!object) return;
         const valid: readonly string[] = PERMISSION_LEVELS[object];
         for (const control of list<Record<string, unknown>>(() => permissions.accessControls)) {
-            const level = knownString(() => control.permissionLevel);
+            const level = normalizeLevel(knownString(() => control.permissionLevel));
             if (level !== undefined && !valid.includes(level)) report(`${level} is not a permission level of a ${object} (valid: ${valid.join(", ")}).`);
         }
     }),
@@ -49,8 +41,8 @@ export const permissionsNoBroadManage: ResourceValidationPolicy = {
         const { broadGroups } = configOf<{ broadGroups: string[] }>(args, permissionsNoBroadManage);
         for (const control of list<Record<string, unknown>>(() => permissions.accessControls)) {
             const group = knownString(() => control.groupName);
-            const level = knownString(() => control.permissionLevel);
-            if (group !== undefined && level !== undefined && MANAGE_LEVELS.includes(level) && broadGroups.map((g) => g.toLowerCase()).includes(group.toLowerCase())) {
+            const level = normalizeLevel(knownString(() => control.permissionLevel));
+            if (group !== undefined && level !== undefined && MANAGE_LEVELS.includes(level) && matchesAny(broadGroups, { principal: group })) {
                 report(`gives ${level} to "${group}" (everyone); give it to an admin group.`);
             }
         }
@@ -59,19 +51,16 @@ export const permissionsNoBroadManage: ResourceValidationPolicy = {
 
 /** The job or pipeline a `Permissions` resource is for (its dependency of that type), if in the stack. */
 function targetOf(permissions: PolicyResource, object: PermissionObject | undefined): PolicyResource | undefined {
-    const type = object === "job" ? TYPES.job : object === "pipeline" ? TYPES.pipeline : undefined;
-    if (!type) return undefined;
-    const field = object === "job" ? "jobId" : "pipelineId";
-    const fieldDeps = permissions.propertyDependencies?.[field];
-    const deps = (fieldDeps && fieldDeps.length > 0 ? fieldDeps : permissions.dependencies ?? []).filter((d) => d.type === type);
-    return deps.length === 1 ? deps[0] : undefined;
+    if (object === "job") return permissionTarget(permissions, TYPES.job, "jobId");
+    if (object === "pipeline") return permissionTarget(permissions, TYPES.pipeline, "pipelineId");
+    return undefined;
 }
 
 /** True when `subject` is the service principal `target` (a job or pipeline) runs as. */
 function runsAs(directory: PrincipalDirectory, target: PolicyResource | undefined, subject: Subject): boolean {
     if (!target) return false;
     const runAs = directory.subjectOf(read(() => (target.props.runAs as { servicePrincipalName?: string } | undefined)?.servicePrincipalName), target, "runAs");
-    if (runAs.principal !== undefined && subject.principal !== undefined) return runAs.principal.toLowerCase() === subject.principal.toLowerCase();
+    if (runAs.principal !== undefined && subject.principal !== undefined) return samePrincipal(runAs.principal, subject.principal);
     return runAs.role !== undefined && runAs.role === subject.role;
 }
 
@@ -92,6 +81,32 @@ export const permissionsManageAdminsOnly: StackValidationPolicy = {
     },
 };
 
+export const permissionsCodeAndTokensNotToEveryone: ResourceValidationPolicy = {
+    name: "permissions-code-and-tokens-not-to-everyone",
+    description:
+        "No group that means everyone (users, account users) may use personal access tokens or passwords (databricks.Permissions authorization tokens / passwords), or run, edit or manage directories, notebooks, workspace files or repos (reading them is allowed unless configured otherwise): everyone could mint long-lived credentials or change code that others run.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            broadGroups: BROAD,
+            codeLevels: stringListSchema("Levels everyone-groups may hold on directories, notebooks, workspace files and repos.", ["CAN_READ"]),
+        },
+    },
+    validateResource: validateResourceOfType(databricks.Permissions, (permissions, args, report) => {
+        const { broadGroups, codeLevels } = configOf<{ broadGroups: string[]; codeLevels: string[] }>(args, permissionsCodeAndTokensNotToEveryone);
+        const object = permissionObject({ props: permissions as Record<string, unknown> });
+        const credential = object === "tokens" || object === "passwords";
+        if (!object || (!credential && !CODE_OBJECTS.includes(object))) return;
+        for (const control of list<Record<string, unknown>>(() => permissions.accessControls)) {
+            const group = knownString(() => control.groupName) ?? knownString(() => control.userName) ?? knownString(() => control.servicePrincipalName);
+            const level = normalizeLevel(knownString(() => control.permissionLevel));
+            if (group === undefined || level === undefined || !matchesAny(broadGroups, { principal: group })) continue;
+            if (credential) report(`gives ${level} on ${object} to "${group}" (everyone): every user could ${object === "tokens" ? "create personal access tokens" : "sign in with a password"}; give it to a group that needs it.`);
+            else if (!codeLevels.map((l) => normalizeLevel(l)).includes(level)) report(`gives ${level} on a ${object} to "${group}" (everyone): every user could change or run its code; give it to the team that owns it.`);
+        }
+    }),
+};
+
 export const secretAclNoBroadGroups: ResourceValidationPolicy = {
     name: "secret-acl-no-everyone",
     description: "No secret scope ACL names a group that means everyone (users, account users): every user could read (or change) the platform's credentials.",
@@ -100,7 +115,7 @@ export const secretAclNoBroadGroups: ResourceValidationPolicy = {
     validateResource: validateResourceOfType(databricks.SecretAcl, (acl, args, report) => {
         const { broadGroups } = configOf<{ broadGroups: string[] }>(args, secretAclNoBroadGroups);
         const principal = knownString(() => acl.principal);
-        if (principal !== undefined && broadGroups.map((g) => g.toLowerCase()).includes(principal.toLowerCase())) {
+        if (principal !== undefined && matchesAny(broadGroups, { principal })) {
             report(`gives ${knownString(() => acl.permission) ?? "access"} on the scope to "${principal}" (everyone).`);
         }
     }),
@@ -115,8 +130,8 @@ export const secretAclWriteAdminsOnly: StackValidationPolicy = {
         const { admins } = configOf<{ admins: string[] }>(args, secretAclWriteAdminsOnly);
         const directory = new PrincipalDirectory(args.resources, selectorRoles(admins));
         for (const acl of ofType(args.resources, TYPES.secretAcl)) {
-            const permission = knownString(() => acl.props.permission);
-            if (permission === undefined || permission.toUpperCase() === "READ") continue;
+            const permission = normalizeLevel(knownString(() => acl.props.permission));
+            if (permission === undefined || permission === "READ") continue;
             const subject = directory.subjectOf(read(() => acl.props.principal as string | undefined), acl, "principal");
             if (isIdentified(subject) && !matchesAny(admins, subject)) {
                 report(`gives ${permission} on secret scope ${knownString(() => acl.props.scope) ?? ""} to ${describeSubject(subject)}, not an allow-listed admin (config "admins": ${names(admins)}).`, acl.urn);
@@ -139,6 +154,7 @@ export const databricksAccessPolicies = [
     permissionsLevelValid,
     permissionsNoBroadManage,
     permissionsManageAdminsOnly,
+    permissionsCodeAndTokensNotToEveryone,
     secretAclNoBroadGroups,
     secretAclWriteAdminsOnly,
     secretScopeNoInitialManage,

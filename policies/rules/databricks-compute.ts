@@ -5,7 +5,7 @@
  */
 import * as databricks from "@pulumi/databricks";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { UNKNOWN, integerSchema, knownString, list, read, configOf } from "./util";
+import { UNKNOWN, integerSchema, knownString, list, read, configOf, stringListSchema } from "./util";
 
 /** Access modes that enforce Unity Catalog (the `kind`-style names are aliases). */
 export const UC_ACCESS_MODES = ["USER_ISOLATION", "SINGLE_USER", "DATA_SECURITY_MODE_STANDARD", "DATA_SECURITY_MODE_DEDICATED", "DATA_SECURITY_MODE_AUTO"];
@@ -123,11 +123,12 @@ function clusterPolicyRules(policy: { definition?: unknown; policyFamilyDefiniti
 
 export const clusterPolicyUnityCatalog: ResourceValidationPolicy = {
     name: "cluster-policy-unity-catalog-access-mode",
-    description: 'Cluster policies pin data_security_mode to Unity Catalog access modes ("fixed" or an "allowlist" of USER_ISOLATION / SINGLE_USER and aliases), so no cluster created under them bypasses Unity Catalog.',
+    description:
+        'Cluster policies pin data_security_mode to Unity Catalog access modes ("fixed" or an "allowlist" of USER_ISOLATION / SINGLE_USER and aliases), so no cluster created under them bypasses Unity Catalog; a policy for pipeline clusters only (cluster_type fixed to dlt) is exempt: a Unity Catalog pipeline sets its own clusters\' access mode.',
     enforcementLevel: "mandatory",
     validateResource: validateResourceOfType(databricks.ClusterPolicy, (policy, _args, report) => {
         const rules = clusterPolicyRules(policy, report);
-        if (!rules) return;
+        if (!rules || pipelineOnly(rules)) return;
         const rule = rules["data_security_mode"];
         const values = rule?.type === "fixed" ? [rule.value] : rule?.type === "allowlist" ? ((rule.values as unknown[]) ?? []) : undefined;
         if (!values || values.length === 0) report(`data_security_mode is ${rule ? `"${String(rule.type)}"` : "not constrained"}; fix it (or allow-list it) to ${UC_ACCESS_MODES.slice(0, 2).join(" or ")}.`);
@@ -157,6 +158,51 @@ export const clusterPolicyAutoTermination: ResourceValidationPolicy = {
             (rule?.type === "fixed" && typeof rule.value === "number" && rule.value >= 1 && rule.value <= maxMinutes) ||
             (rule?.type === "range" && typeof rule.maxValue === "number" && rule.maxValue <= maxMinutes && typeof rule.minValue === "number" && rule.minValue >= 1);
         if (!ok) report(`autotermination_minutes is ${rule ? JSON.stringify(rule) : "not constrained"}; fix it or bound it to 1-${maxMinutes} (or allow only job and dlt clusters through cluster_type).`);
+    }),
+};
+
+/** True for a policy that admits pipeline clusters only (`cluster_type` fixed to `dlt`). */
+function pipelineOnly(rules: Record<string, Record<string, unknown> | undefined>): boolean {
+    const clusterType = rules["cluster_type"];
+    return clusterType?.type === "fixed" && clusterType.value === "dlt";
+}
+
+/** True when a cluster policy rule forbids the attribute. */
+function forbids(rule: Record<string, unknown> | undefined): boolean {
+    return rule?.type === "forbidden";
+}
+
+export const clusterPolicyHardened: ResourceValidationPolicy = {
+    name: "cluster-policy-hardened",
+    description:
+        'Cluster policies harden every cluster created under them: local disk encryption fixed on (enable_local_disk_encryption {"type": "fixed", "value": true}), no SSH access ("ssh_public_keys.*" forbidden), no init scripts from DBFS, which any workspace user can overwrite ("init_scripts.*.dbfs.destination" forbidden), and a pinned Databricks Runtime (spark_version fixed or an allow-list of concrete versions, no "auto:" alias, within allowedSparkVersions when configured), except in a policy for pipeline clusters only (cluster_type fixed to dlt), whose runtime the pipeline channel decides.',
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { allowedSparkVersions: stringListSchema("Runtimes a policy may allow (empty: any concrete version).", []) } },
+    validateResource: validateResourceOfType(databricks.ClusterPolicy, (policy, args, report) => {
+        const { allowedSparkVersions } = configOf<{ allowedSparkVersions: string[] }>(args, clusterPolicyHardened);
+        const rules = clusterPolicyRules(policy, () => undefined);
+        if (!rules) return;
+        const encryption = rules["enable_local_disk_encryption"];
+        if (!(encryption?.type === "fixed" && (encryption.value === true || encryption.value === "true"))) {
+            report(`enable_local_disk_encryption is ${encryption ? JSON.stringify(encryption) : "not constrained"}; fix it to true so shuffle and spill data on local disks is encrypted.`);
+        }
+        if (!forbids(rules["ssh_public_keys.*"]) && !forbids(rules["ssh_public_keys"])) {
+            report(`ssh_public_keys is ${rules["ssh_public_keys.*"] ? JSON.stringify(rules["ssh_public_keys.*"]) : "not constrained"}; forbid "ssh_public_keys.*" so no one logs in to cluster nodes past Unity Catalog.`);
+        }
+        if (!forbids(rules["init_scripts.*.dbfs.destination"])) {
+            report('init scripts from DBFS are allowed; forbid "init_scripts.*.dbfs.destination" (any workspace user can overwrite a DBFS file, and init scripts run as root on every node).');
+        }
+        // Lakeflow pipelines take their runtime from their channel; a pipeline-only policy pins none.
+        if (pipelineOnly(rules)) return;
+        const version = rules["spark_version"];
+        const values = version?.type === "fixed" ? [version.value] : version?.type === "allowlist" ? ((version.values as unknown[]) ?? []) : undefined;
+        if (!values || values.length === 0) report(`spark_version is ${version ? `"${String(version.type)}"` : "not constrained"}; pin it (fixed, or an allow-list of concrete runtime versions).`);
+        else {
+            const floating = values.filter((v) => typeof v !== "string" || v.trim().toLowerCase().startsWith("auto:"));
+            if (floating.length > 0) report(`spark_version allows ${floating.map((v) => String(v)).join(", ")}, which is not a pinned runtime.`);
+            const outside = allowedSparkVersions.length > 0 ? values.filter((v) => typeof v === "string" && !allowedSparkVersions.includes(v)) : [];
+            if (outside.length > 0) report(`spark_version allows ${outside.join(", ")}, not in allowedSparkVersions (${allowedSparkVersions.join(", ")}).`);
+        }
     }),
 };
 
@@ -191,6 +237,7 @@ export const databricksComputePolicies = [
     clusterAutoTermination,
     clusterPolicyUnityCatalog,
     clusterPolicyAutoTermination,
+    clusterPolicyHardened,
     warehouseAutoStop,
     servicePrincipalNoClusterCreate,
 ];

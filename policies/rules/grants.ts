@@ -9,7 +9,8 @@ import { ALL_PRIVILEGE_NAMES, BROAD_GROUPS, BROAD_GROUP_ALLOWANCE, PRIVILEGES, R
 import { EffectivePrivilege, GrantEntry, effectivePrivileges, grantEntries, isKnownSecurable, kindWord, permissionEntries } from "./access-model";
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { PrincipalDirectory, Subject, describeSubject, matchesAny, selectorRoles, subjectKey } from "./principals";
-import { UNKNOWN, names, stringListSchema, configOf } from "./util";
+import { PRODUCTION_PROPERTY, isProductionStack } from "./environment";
+import { TYPES, UNKNOWN, configOf, knownString, names, ofType, stringListSchema } from "./util";
 
 /** Grant entries of the stack with subjects resolved for the roles `selectors` name. */
 function entriesFor(args: StackValidationArgs, selectors: Iterable<string>): GrantEntry[] {
@@ -111,18 +112,42 @@ export const ucWritesOnlyByWriters: StackValidationPolicy = {
     },
 };
 
+/** True for a principal name that is a person: a user e-mail (groups and application ids have no `@`). */
+function isPerson(principal: string | undefined): principal is string {
+    return principal !== undefined && principal.includes("@");
+}
+
 export const ucGrantToGroups: StackValidationPolicy = {
     name: "uc-grants-to-groups-not-people",
     description:
-        "Unity Catalog privileges go to groups and service principals, not to individual user accounts: access then follows group membership and survives people leaving.",
-    enforcementLevel: "advisory",
-    configSchema: { properties: { allowedUsers: stringListSchema("User e-mails that may be granted privileges directly.", []) } },
+        "In production stacks (declared by the stack's resources or stack tags, or by policy config) access goes to groups and service principals, not to individual user accounts: Unity Catalog grants and ownership, workspace access control lists (userName entries on jobs, pipelines, warehouses, endpoints, apps, folders, tokens…), secret scope ACLs and Azure role assignments to users. Access then follows group membership and survives people leaving.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { allowedUsers: stringListSchema("User e-mails that may be granted access directly.", []), production: PRODUCTION_PROPERTY } },
     validateStack: (args, report) => {
+        if (!isProductionStack(args, ucGrantToGroups)) return;
         const { allowedUsers } = configOf<{ allowedUsers: string[] }>(args, ucGrantToGroups);
+        const allowed = (principal: string) => matchesAny(allowedUsers, { principal });
         for (const e of entriesFor(args, [])) {
             const p = e.subject.principal;
-            if (p === undefined || !p.includes("@") || matchesAny(allowedUsers, e.subject)) continue;
+            if (!isPerson(p) || allowed(p)) continue;
             report(`${describeSubject(e.subject)} is a user account and ${where(e)}; grant to a group it belongs to instead.`, e.resource.urn);
+        }
+        const directory = new PrincipalDirectory(args.resources, selectorRoles([]));
+        for (const e of permissionEntries(args.resources, directory)) {
+            const p = e.subject.principal;
+            if (p === undefined || (e.principalKind !== "user" && !isPerson(p)) || allowed(p)) continue;
+            report(`${describeSubject(e.subject)} is a user account and gets ${e.level} on the ${e.object ?? "object"} (Permissions ${e.resource.name}); give it to a group the user belongs to instead.`, e.resource.urn);
+        }
+        for (const acl of ofType(args.resources, TYPES.secretAcl)) {
+            const p = knownString(() => acl.props.principal);
+            if (!isPerson(p) || allowed(p)) continue;
+            report(`"${p}" is a user account and gets ${knownString(() => acl.props.permission) ?? "access"} on secret scope ${knownString(() => acl.props.scope) ?? "?"}; give it to a group instead.`, acl.urn);
+        }
+        for (const assignment of ofType(args.resources, TYPES.roleAssignment)) {
+            if ((knownString(() => assignment.props.principalType) ?? "").toLowerCase() !== "user") continue;
+            const p = knownString(() => assignment.props.principalId) ?? "?";
+            if (allowed(p)) continue;
+            report(`role assignment ${assignment.name} names a user (principalType User, ${p}); assign the role to a group instead.`, assignment.urn);
         }
     },
 };
@@ -160,19 +185,27 @@ export const ucOneAuthorityPerSecurable: StackValidationPolicy = {
     },
 };
 
-/** Privileges per securable or workspace object kind; `"*"` allows anything. */
+/**
+ * Privileges per securable or workspace object kind; `"*"` allows anything. A key is a kind
+ * (`schema`: every schema) or a kind scoped to a place below the catalog (`schema:gold`: the gold
+ * layer's schema; `table:gold`: tables in the gold layer; `volume:bronze.raw_files`: that volume).
+ * See `scopeMatches` for how a scope names a layer.
+ */
 export type Allowance = "*" | Record<string, string[]>;
 
 const BROAD_ALLOWANCE: Allowance = { catalog: ["USE_CATALOG", "USE_SCHEMA", "BROWSE"], schema: ["USE_SCHEMA"], external_location: ["BROWSE"] };
 
 /**
- * The built-in allowances. The pipeline principal gets the KMFlow runbook's set (catalog
- * USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA; each schema CREATE_TABLE, MODIFY, SELECT, plus CREATE
- * MATERIALIZED VIEW for its Lakeflow pipeline's materialized views; the volume
- * READ_VOLUME, WRITE_VOLUME; CAN_USE on the warehouse) plus CAN_USE on the cluster policy its
- * jobs run under and ownership of the job and pipeline that run as it (a Lakeflow pipeline runs as
- * its owner; `permissions-manage-admins-only` checks it owns only what runs as it). What a catalog
- * or schema grant passes down must be allowed on the child kinds too.
+ * The built-in allowances: one for each platform role, and the everyone-groups. The pipeline
+ * principal gets the KMFlow runbook's set (catalog USE_CATALOG, USE_SCHEMA, CREATE_SCHEMA; each
+ * schema CREATE_TABLE, MODIFY, SELECT, plus CREATE MATERIALIZED VIEW for its Lakeflow pipeline's
+ * materialized views; the volume READ_VOLUME, WRITE_VOLUME; CAN_USE on the warehouse) plus CAN_USE
+ * on the cluster policy its jobs run under and ownership of the job and pipeline that run as it
+ * (a Lakeflow pipeline runs as its owner; `permissions-manage-admins-only` checks it owns only what
+ * runs as it). The app's service principal reads the gold layer and nothing else — no bronze or
+ * silver, no raw files, no models (it reaches them through the endpoint, CAN_QUERY) — uses the
+ * warehouse and reads its own source folder. What a catalog or schema grant passes down must be
+ * allowed on the child kinds too.
  */
 export const DEFAULT_ALLOWANCES: Record<string, Allowance> = {
     "role:pipeline": {
@@ -186,27 +219,37 @@ export const DEFAULT_ALLOWANCES: Record<string, Allowance> = {
         job: ["IS_OWNER"],
         pipeline: ["IS_OWNER"],
     },
+    "role:app": {
+        catalog: ["USE_CATALOG"],
+        "schema:gold": ["USE_SCHEMA", "SELECT"],
+        "table:gold": ["SELECT"],
+        "view:gold": ["SELECT"],
+        sqlWarehouse: ["CAN_USE"],
+        servingEndpoint: ["CAN_QUERY"],
+        directory: ["CAN_READ"],
+    },
     "account users": BROAD_ALLOWANCE,
     users: BROAD_ALLOWANCE,
 };
 
-/** Everyone not listed: read-only data access and use (not management) of workspace objects. */
-export const DEFAULT_READ_ONLY_ALLOWANCE: Allowance = {
+/**
+ * Everyone no selector names: discovery (as the everyone-groups) and viewing workspace objects,
+ * nothing else. Reading data, querying endpoints, using a warehouse, running jobs or pipelines
+ * needs an allowance of the principal's own, layer by layer: a declared role's allowance is what
+ * its stack config grants it (`tools/policy-allowances.ts` derives it; a test keeps the shipped
+ * policy configs equal to it).
+ */
+export const DEFAULT_DISCOVERY_ALLOWANCE: Allowance = {
     catalog: ["USE_CATALOG", "USE_SCHEMA", "BROWSE"],
-    schema: ["USE_SCHEMA", "SELECT", "READ_VOLUME", "EXECUTE"],
-    table: ["SELECT"],
-    view: ["SELECT"],
-    volume: ["READ_VOLUME"],
-    registered_model: ["EXECUTE"],
-    function: ["EXECUTE"],
+    schema: ["USE_SCHEMA"],
     external_location: ["BROWSE"],
-    sqlWarehouse: ["CAN_USE", "CAN_VIEW", "CAN_MONITOR"],
-    servingEndpoint: ["CAN_QUERY", "CAN_VIEW"],
-    app: ["CAN_USE"],
-    job: ["CAN_VIEW", "CAN_MANAGE_RUN"],
-    pipeline: ["CAN_VIEW", "CAN_RUN"],
-    cluster: ["CAN_ATTACH_TO", "CAN_RESTART"],
-    clusterPolicy: ["CAN_USE"],
+    sqlWarehouse: ["CAN_VIEW", "CAN_MONITOR"],
+    servingEndpoint: ["CAN_VIEW"],
+    job: ["CAN_VIEW"],
+    pipeline: ["CAN_VIEW"],
+    directory: ["CAN_READ"],
+    notebook: ["CAN_READ"],
+    workspaceFile: ["CAN_READ"],
 };
 
 /** An allowance in config: `{ kind: [privileges] }`, or the string "*". */
@@ -221,6 +264,55 @@ export function allowanceOf(subject: Subject, allowances: Record<string, Allowan
         if (matchesAny([selector], subject)) return { selector, allowance };
     }
     return { selector: "defaultAllowance", allowance: fallback };
+}
+
+/** Securables named at the metastore level (no catalog in front of their name). */
+const METASTORE_KINDS = ["external_location", "storage_credential", "metastore", "credential", "connection", "share", "recipient"];
+
+/** The segments of a securable's name below its catalog: `cat.lakehouse_gold.t` → [lakehouse_gold, t]. */
+function pathBelowCatalog(kind: string, name: string): string[] {
+    return METASTORE_KINDS.includes(kind) ? [name] : name.split(".").slice(1);
+}
+
+function fold(text: string): string {
+    return text.normalize("NFC").trim().toLowerCase();
+}
+
+/**
+ * True when an allowance scope (`gold`, `gold.payments`, `*.t`) names a place: its first segment
+ * names the schema (or metastore-level securable) when equal to it, `*`, or its layer suffix
+ * (`gold` names `lakehouse_gold`, as the program names a layer's schema `<schema>_<layer>`); later
+ * segments name objects exactly (or `*`). A scope of n segments covers everything below those n.
+ */
+export function scopeMatches(scope: string, path: readonly string[]): boolean {
+    const parts = scope.split(".").map(fold);
+    if (parts.length > path.length) return false;
+    return parts.every((part, i) => {
+        const segment = fold(path[i]);
+        return part === "*" || part === segment || (i === 0 && segment.endsWith(`_${part}`));
+    });
+}
+
+/**
+ * What an allowance allows for one effective privilege: the kind-wide list plus every scoped key
+ * whose scope covers where the privilege applies. `undecided` when only a scoped key could allow
+ * this privilege and the securable's name is not known yet (the preview cannot tell which layer it
+ * is; `pulumi up` checks it with the name).
+ */
+export function allowedFor(allowance: Record<string, string[]>, e: Pick<EffectivePrivilege, "kind" | "location" | "privilege">): { allowed: string[]; undecided: boolean } {
+    const allowed = new Set(allowance[e.kind] ?? []);
+    let couldAllow = false;
+    const name = e.location?.name;
+    for (const [key, privileges] of Object.entries(allowance)) {
+        const colon = key.indexOf(":");
+        if (colon < 0 || key.slice(0, colon) !== e.kind) continue;
+        if (privileges.includes(e.privilege) || privileges.includes("*")) couldAllow = true;
+        if (!e.location || name === undefined || name === UNKNOWN) continue;
+        // A privilege passed down from a container is judged at the container (it reaches every
+        // object in it, whatever their names), so only a scope no deeper than the container covers it.
+        if (scopeMatches(key.slice(colon + 1), pathBelowCatalog(e.location.kind, name))) for (const p of privileges) allowed.add(p);
+    }
+    return { allowed: [...allowed], undecided: couldAllow && e.location !== undefined && name === UNKNOWN };
 }
 
 /** What one entry grants a subject beyond its allowance, per securable or object kind it reaches. */
@@ -239,8 +331,13 @@ export function excessPrivileges(effective: readonly EffectivePrivilege[], allow
     for (const e of effective) {
         const { selector, allowance } = allowanceOf(e.subject, allowances, fallback);
         if (allowance === "*") continue;
-        const allowed = (typeof allowance === "object" && allowance !== null ? allowance[e.kind] : undefined) ?? [];
-        if (allowed.includes(e.privilege) || allowed.includes("*")) continue;
+        // What anyone may hold (the default allowance), a named principal may hold too.
+        const base = selector === "defaultAllowance" || fallback === "*" || typeof fallback !== "object" || fallback === null ? {} : fallback;
+        const own = allowedFor(typeof allowance === "object" && allowance !== null ? allowance : {}, e);
+        const everyone = allowedFor(base, e);
+        const allowed = [...new Set([...own.allowed, ...everyone.allowed])];
+        const undecided = own.undecided || everyone.undecided;
+        if (allowed.includes(e.privilege) || allowed.includes("*") || undecided) continue;
         const key = `${subjectKey(e.subject)}|${e.via.resource.urn}|${e.grantedOn}`;
         const f = findings.get(key) ?? { subject: e.subject, selector, grantedOn: e.grantedOn, urn: e.via.resource.urn, excess: [] };
         let slot = f.excess.find((x) => x.scope === e.scope);
@@ -257,24 +354,24 @@ export function excessPrivileges(effective: readonly EffectivePrivilege[], allow
 export const ucLeastPrivilegeAllowance: StackValidationPolicy = {
     name: "uc-least-privilege-allowance",
     description:
-        "Stack-wide: each principal's effective privileges across all grants (a catalog grant reaches every schema and object below it, a schema grant every object in it) and workspace permissions stay within its allowance in policy config; the pipeline principal's allowance is the KMFlow least-privilege set, everyone else defaults to read-only.",
+        "Stack-wide: each principal's effective privileges across all grants (a catalog grant reaches every schema and object below it, a schema grant every object in it) and workspace permissions stay within its allowance, layer by layer. The platform roles have built-in allowances (the pipeline: the KMFlow least-privilege set; the app: read the gold layer, use the warehouse, query its endpoint); declared principals get theirs from policy config, as the stack's config grants them; anyone else may only discover and view.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             allowances: {
                 type: "object",
                 description:
-                    'Principal selector (name, application id, or "role:<role>") → { <securable or object kind>: [privileges] } or "*". Merged over the built-in allowances; set a selector to {} to allow it nothing.',
+                    'Principal selector (name, application id, or "role:<role>") → { <kind> or <kind>:<layer>[.<object>]: [privileges] } or "*" (e.g. "schema:gold": ["USE_SCHEMA", "SELECT"]). Merged over the built-in allowances; the allowance of a selector adds to what everyone may hold (defaultAllowance), so {} allows it only that.',
                 additionalProperties: ALLOWANCE_SCHEMA,
                 default: DEFAULT_ALLOWANCES,
             },
-            defaultAllowance: { ...ALLOWANCE_SCHEMA, description: "The allowance of every principal no selector names.", default: DEFAULT_READ_ONLY_ALLOWANCE },
+            defaultAllowance: { ...ALLOWANCE_SCHEMA, description: "The allowance of every principal no selector names (discover and view only).", default: DEFAULT_DISCOVERY_ALLOWANCE },
         },
     },
     validateStack: (args, report: ReportViolation) => {
         const config = configOf<{ allowances: Record<string, Allowance>; defaultAllowance: Allowance }>(args, ucLeastPrivilegeAllowance);
         const allowances = { ...DEFAULT_ALLOWANCES, ...(config.allowances ?? {}) };
-        const fallback = config.defaultAllowance ?? DEFAULT_READ_ONLY_ALLOWANCE;
+        const fallback = config.defaultAllowance ?? DEFAULT_DISCOVERY_ALLOWANCE;
         const directory = new PrincipalDirectory(args.resources, selectorRoles(Object.keys(allowances)));
         const effective = effectivePrivileges(grantEntries(args.resources, directory), permissionEntries(args.resources, directory));
         for (const f of excessPrivileges(effective, allowances, fallback)) {

@@ -28,17 +28,48 @@ export interface Subject {
 
 const ROLE_PREFIX = "role:";
 
+/** Whitespace and the invisible format characters (zero-width space/joiners, word joiner, BOM) at either end of a name. */
+const EDGES = /^[\s\u200b-\u200d\u2060\ufeff]+|[\s\u200b-\u200d\u2060\ufeff]+$/g;
+
+/**
+ * The one form principal names are compared in, everywhere the pack compares them: Unicode NFC,
+ * no whitespace or invisible characters at either end, case-folded. Databricks resolves group
+ * names, user e-mails and application ids without regard to case, and `"account users "` names
+ * the same group as `"account users"`; without this a trailing space, a capital letter or a
+ * decomposed accent would let a principal slip past an everyone-group check or an allow-list.
+ */
+export function normalizePrincipal(name: string): string {
+    return name.normalize("NFC").replace(EDGES, "").toLowerCase().normalize("NFC");
+}
+
+/** True when two principal names name the same principal. */
+export function samePrincipal(a: string, b: string): boolean {
+    return normalizePrincipal(a) === normalizePrincipal(b);
+}
+
+/** The role a `role:<role>` selector names (normalised), or undefined for a principal-name selector. */
+function selectorRole(selector: string): string | undefined {
+    const s = normalizePrincipal(selector);
+    return s.startsWith(ROLE_PREFIX) ? s.slice(ROLE_PREFIX.length).replace(EDGES, "") : undefined;
+}
+
 /** The roles `role:<role>` selectors name, plus the platform roles (so messages can name them). */
 export function selectorRoles(selectors: Iterable<string>): string[] {
     const roles = new Set<string>(PLATFORM_ROLES);
-    for (const s of selectors) if (s.startsWith(ROLE_PREFIX)) roles.add(s.slice(ROLE_PREFIX.length));
+    for (const s of selectors) {
+        const role = selectorRole(s);
+        if (role) roles.add(role);
+    }
     return [...roles];
 }
 
 /** The role a display name marks: `<role>` itself or anything ending in `-<role>`. */
 export function roleOfDisplayName(displayName: string, roles: readonly string[]): string | undefined {
-    const lower = displayName.toLowerCase();
-    return roles.find((r) => lower === r.toLowerCase() || lower.endsWith(`-${r.toLowerCase()}`));
+    const name = normalizePrincipal(displayName);
+    return roles.find((r) => {
+        const role = normalizePrincipal(r);
+        return name === role || name.endsWith(`-${role}`);
+    });
 }
 
 /** `role:pipeline (1b4…)`, `"data-analysts"`, or "a principal not known until deployment". */
@@ -51,14 +82,15 @@ export function describeSubject(subject: Subject): string {
 /** A stable key to group a subject's privileges by. */
 export function subjectKey(subject: Subject): string {
     if (subject.role) return `${ROLE_PREFIX}${subject.role}`;
-    return subject.principal !== undefined ? subject.principal.toLowerCase() : "?";
+    return subject.principal !== undefined ? normalizePrincipal(subject.principal) : "?";
 }
 
 /** True when any selector names the subject. */
 export function matchesAny(selectors: readonly string[], subject: Subject): boolean {
     return selectors.some((s) => {
-        if (s.startsWith(ROLE_PREFIX)) return subject.role === s.slice(ROLE_PREFIX.length);
-        return subject.principal !== undefined && subject.principal.toLowerCase() === s.toLowerCase();
+        const role = selectorRole(s);
+        if (role !== undefined) return subject.role !== undefined && normalizePrincipal(subject.role) === role;
+        return subject.principal !== undefined && samePrincipal(subject.principal, s);
     });
 }
 
@@ -80,7 +112,7 @@ export class PrincipalDirectory {
             this.roleByUrn.set(r.urn, role);
             if (r.type === TYPES.servicePrincipal) {
                 const applicationId = knownString(() => r.props.applicationId);
-                if (applicationId) this.roleByApplicationId.set(applicationId.toLowerCase(), role);
+                if (applicationId) this.roleByApplicationId.set(normalizePrincipal(applicationId), role);
             }
         }
     }
@@ -92,7 +124,7 @@ export class PrincipalDirectory {
      */
     subjectOf(principal: Maybe<string | undefined>, owner: PolicyResource, field: string, taken: ReadonlySet<string> = new Set()): Subject {
         if (typeof principal === "string" && principal !== "") {
-            const role = this.roleByApplicationId.get(principal.toLowerCase());
+            const role = this.roleByApplicationId.get(normalizePrincipal(principal));
             return role ? { principal, role } : { principal };
         }
         if (principal !== UNKNOWN && principal !== undefined && principal !== "") return {};
@@ -104,7 +136,7 @@ export class PrincipalDirectory {
 
     /** The role a known principal plays, if it is a marked service principal. */
     roleOfPrincipal(principal: string): string | undefined {
-        return this.roleByApplicationId.get(principal.toLowerCase());
+        return this.roleByApplicationId.get(normalizePrincipal(principal));
     }
 }
 
@@ -127,7 +159,7 @@ export function subjectsOf<E>(
     const principals = entries.map(principalOf);
     const subjects: Subject[] = principals.map((p) => (typeof p === "string" && p !== "" ? directory.subjectOf(p, owner, field) : {}));
     const taken = new Set(subjects.map((s) => s.role).filter((r): r is string => r !== undefined));
-    const pending = subjects.map((_s, i) => i).filter((i) => !subjects[i].role && (subjects[i].principal === undefined || APPLICATION_ID.test(subjects[i].principal!)));
+    const pending = subjects.map((_s, i) => i).filter((i) => !subjects[i].role && (subjects[i].principal === undefined || APPLICATION_ID.test(normalizePrincipal(subjects[i].principal!))));
     if (pending.length === 1) {
         const [i] = pending;
         const byDependency = directory.subjectOf(UNKNOWN, owner, field, taken);

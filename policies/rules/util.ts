@@ -71,6 +71,11 @@ export function normalizePrivilege(privilege: string): string {
     return privilege.trim().toUpperCase().replace(/[\s-]+/g, "_");
 }
 
+/** A permission level as the API spells it (`can manage ` → `CAN_MANAGE`); undefined stays undefined. */
+export function normalizeLevel(level: string | undefined): string | undefined {
+    return level === undefined ? undefined : normalizePrivilege(level);
+}
+
 /** Compact list for messages. */
 export function names(items: readonly string[]): string {
     return items.length === 0 ? "none" : items.join(", ");
@@ -87,6 +92,7 @@ export const TYPES = {
     blobContainer: "azure-native:storage:BlobContainer",
     blobService: "azure-native:storage:BlobServiceProperties",
     workspace: "azure-native:databricks:Workspace",
+    accessConnector: "azure-native:databricks:AccessConnector",
     roleAssignment: "azure-native:authorization:RoleAssignment",
     entraApplication: "azuread:index/application:Application",
     entraApplicationRegistration: "azuread:index/applicationRegistration:ApplicationRegistration",
@@ -99,11 +105,13 @@ export const TYPES = {
     servicePrincipal: "databricks:index/servicePrincipal:ServicePrincipal",
     app: "databricks:index/app:App",
     secretAcl: "databricks:index/secretAcl:SecretAcl",
+    secret: "databricks:index/secret:Secret",
     secretScope: "databricks:index/secretScope:SecretScope",
     catalog: "databricks:index/catalog:Catalog",
     schema: "databricks:index/schema:Schema",
     volume: "databricks:index/volume:Volume",
     sqlTable: "databricks:index/sqlTable:SqlTable",
+    registeredModel: "databricks:index/registeredModel:RegisteredModel",
     externalLocation: "databricks:index/externalLocation:ExternalLocation",
     storageCredential: "databricks:index/storageCredential:StorageCredential",
 } as const;
