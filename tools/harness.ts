@@ -139,6 +139,9 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
             };
         case "random:index/randomString:RandomString":
             return { result: "a1b2c3".slice(0, inputs.length ?? 6) };
+        case "random:index/randomPassword:RandomPassword":
+            // Without it the password's `result` is undefined and inputs built from it vanish from the plan.
+            return { result: "x".repeat(inputs.length ?? 16) };
         default:
             return {};
     }
