@@ -1,0 +1,77 @@
+/**
+ * `npm run verify`: the planned resources validated by the providers' own code, offline.
+ *
+ * 1. builds (once, cached in .verify-cache/ keyed by version) the provider code at the versions
+ *    package-lock.json pins, where this machine's module proxy serves it (`build.ts`, `recipes.ts`);
+ * 2. starts each built provider and speaks its plugin protocol over gRPC (`tfclient.ts`);
+ * 3. runs the real program under mocks for every plan below (the dev and prod stacks and the scenario
+ *    the tests use), and sends each custom resource's inputs to its provider's validation.
+ *
+ * Prints a table, every rejection (resource, field, the provider's message), the providers not built
+ * here with the reason, and ends with `N resources validated by M providers, K rejected` and
+ * `P passed, K failed`. Exit status: 0 nothing rejected · 1 a provider rejected a resource ·
+ * 3 the verify itself failed (the program, or a provider that would not start).
+ */
+import { plan } from "../plan";
+import { ROOT } from "../harness";
+import { TRAINED } from "../scenarios";
+import { parseOverride } from "../stack-config";
+import { buildProviders } from "./build";
+import { PlanVerdicts, renderReport, summarize } from "./table";
+import { ProviderSession, ResourceVerdict, validateResources } from "./validate";
+import { ProviderName, projectSdkVersions } from "./versions";
+
+/** The plans verified: both stacks, and the trained scenario the tests use (serving endpoints on). */
+export const VERIFY_PLANS: readonly { plan: string; stack: string; sets: readonly string[] }[] = [
+    { plan: "dev", stack: "dev", sets: [] },
+    { plan: "prod", stack: "prod", sets: [] },
+    { plan: "dev+trained", stack: "dev", sets: TRAINED },
+];
+
+async function main(): Promise<number> {
+    const started = Date.now();
+    const log = (line: string) => process.stdout.write(`${line}\n`);
+    const versions = projectSdkVersions(ROOT);
+    log(`Provider SDKs (package-lock.json): ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+    const { built, unavailable } = await buildProviders(ROOT, versions, log);
+    const sessions = new Map<ProviderName, ProviderSession>();
+    const header: string[] = [];
+    try {
+        for (const b of built) {
+            sessions.set(b.provider, await ProviderSession.start(b));
+            header.push(
+                `${b.provider} ${b.sdkVersion}: ${b.upstream.module}@${b.upstream.version} over tfplugin6 ` +
+                    `(${b.builtNow ? `built now in ${b.buildSeconds} s` : `cached; its build took ${b.buildSeconds} s`})` +
+                    (b.upstream.exact ? "" : ` — NOT the exact upstream of @pulumi/${b.provider} ${b.sdkVersion}: ${b.upstream.note}`),
+            );
+        }
+        const unavailableReasons = new Map(unavailable.map((u) => [u.provider, u.reason] as const));
+        const plans: PlanVerdicts[] = [];
+        for (const p of VERIFY_PLANS) {
+            const { run } = await plan(p.stack, p.sets.map(parseOverride));
+            const verdicts: ResourceVerdict[] = await validateResources(run.resources, sessions, unavailableReasons);
+            plans.push({ plan: p.plan, verdicts });
+        }
+        header.push("");
+        const lines = renderReport(plans, { unavailable, header });
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        lines.splice(lines.length - 2, 0, `verify took ${seconds} s (${VERIFY_PLANS.map((p) => p.plan).join(", ")})`);
+        log(lines.join("\n"));
+        return summarize(plans).rejected > 0 ? 1 : 0;
+    } finally {
+        await Promise.all([...sessions.values()].map((s) => s.stop()));
+    }
+}
+
+if (require.main === module) {
+    main().then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (err) => {
+            process.stderr.write(`verify failed: ${(err as Error).stack ?? err}\n`);
+            process.stdout.write("0 passed, 1 failed\n");
+            process.exitCode = 3;
+        },
+    );
+}
