@@ -47,10 +47,30 @@ describe("diff: plans before and after a config change", () => {
         ]);
     });
 
-    it("calls an endpoint rename a replacement and says why", () => {
-        const diff = diffPlans([endpoint("ab", 90)], [endpoint("ab2", 90)]);
+    it("takes an endpoint rename's replacement from the provider's answer, and says who decided", () => {
+        const answers = new Map([
+            [
+                endpoint("ab", 90).urn,
+                {
+                    urn: endpoint("ab", 90).urn,
+                    action: "replace" as const,
+                    effects: [{ path: "name", effect: "replace" as const, why: "terraform-provider-databricks plans a replacement" }],
+                    unknownInputs: [],
+                    decidedBy: "terraform-provider-databricks",
+                    modelled: true,
+                },
+            ],
+        ]);
+        const diff = diffPlans([endpoint("ab", 90)], [endpoint("ab2", 90)], answers);
         expect(diff.changed[0].action).to.equal("replace");
-        expect(diff.changed[0].effects).to.deep.include({ path: "name", effect: "replace", why: "renaming an endpoint deletes it and creates a new one" });
+        expect(diff.changed[0].decidedBy).to.equal("terraform-provider-databricks");
+        expect(renderDiff(diff, "t")).to.contain("decided by: terraform-provider-databricks");
+    });
+
+    it("does not guess a Databricks replacement without the provider: the type counts as not modelled", () => {
+        const diff = diffPlans([endpoint("ab", 90)], [endpoint("ab2", 90)]);
+        expect(diff.changed[0]).to.include({ action: "update", modelled: false });
+        expect(diff.summary.unmodelled).to.equal(1);
     });
 
     it("flags a move of the inference tables as a change Databricks refuses", () => {
@@ -67,10 +87,25 @@ describe("diff: plans before and after a config change", () => {
         expect(diffPlans([sa({})], [sa({ minimumTlsVersion: "TLS1_3" })]).changed[0].action).to.equal("update");
     });
 
-    it("updates grants in place but replaces them when the securable changes", () => {
-        const g = (catalog: string, privileges: string[]) => res("databricks:index/grants:Grants", "catalog-grants", { catalog, grants: [{ principal: "p", privileges }] });
-        expect(diffPlans([g("c", ["USE_CATALOG"])], [g("c", ["USE_CATALOG", "BROWSE"])]).changed[0].action).to.equal("update");
-        expect(diffPlans([g("c", ["USE_CATALOG"])], [g("d", ["USE_CATALOG"])]).changed[0].action).to.equal("replace");
+    it("adds the resources a preview touches only through unknowns, with the input that waits", () => {
+        const secret = res("databricks:index/secret:Secret", "client-secret-value", { key: "k", stringValue: "[secret]" });
+        const answers = new Map([
+            [
+                secret.urn,
+                {
+                    urn: secret.urn,
+                    action: "replace" as const,
+                    effects: [{ path: "stringValue", effect: "replace" as const, why: "the provider plans a replacement" }],
+                    unknownInputs: [{ input: "stringValue", waitsFor: ["client-secret (replaced)"] }],
+                    decidedBy: "terraform-provider-databricks",
+                    modelled: true,
+                },
+            ],
+        ]);
+        const diff = diffPlans([secret], [secret], answers);
+        expect(diff.unchanged).to.equal(0);
+        expect(diff.changed[0]).to.include({ action: "replace" });
+        expect(diff.changed[0].fields).to.deep.equal([{ path: "stringValue", before: "[secret]", after: "(unknown until apply: from client-secret (replaced))" }]);
     });
 
     it("replaces resources that have no update on any input change", () => {
@@ -110,6 +145,13 @@ describe("replacement table", () => {
 
     it("says nothing replaces when only updatable fields change", () => {
         expect(changeEffects(ENDPOINT, { name: "a", tags: [] }, { name: "a", tags: [{ key: "k", value: "v" }] })).to.deep.equal([]);
+    });
+
+    it("keeps for Databricks only what the provider's plan cannot say", () => {
+        for (const [type, facts] of Object.entries(REPLACEMENT_FACTS).filter(([t]) => t.startsWith("databricks:"))) {
+            expect(facts.providerAnswers, type).to.equal(true);
+            expect(facts.fields.filter((f) => f.effect === "replace"), type).to.deep.equal([]);
+        }
     });
 
     it("documents a source and a reason for every fact", () => {

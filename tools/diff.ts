@@ -8,6 +8,7 @@
  * resources whose type `replacement.ts` does not model are reported as such, never as safe.
  */
 import { ChangeEffect, changeEffects, factsFor, sameValue } from "./replacement";
+import type { ProviderAnswer } from "./verify/replace";
 
 /** The parts of a planned resource the diff reads (a `PlanDocument` resource fits). */
 export interface DiffableResource {
@@ -39,6 +40,8 @@ export interface ResourceChange {
     protect?: { before: boolean; after: boolean };
     /** False when `replacement.ts` has no facts for the type: replacement unknown. */
     modelled: boolean;
+    /** Who answered "replace or update" (the provider build, or a kept rule), when providers were asked. */
+    decidedBy?: string;
 }
 
 export interface PlanDiff {
@@ -70,8 +73,12 @@ export function fieldChanges(before: unknown, after: unknown, path = ""): FieldC
     return [{ path: path || "(all)", before, after }];
 }
 
-/** Compares the plan before and after a config change. */
-export function diffPlans(before: readonly DiffableResource[], after: readonly DiffableResource[]): PlanDiff {
+/**
+ * Compares the plan before and after a config change. `answers` (tools/verify/replace.ts, when the
+ * providers are built) replace the table's verdicts and add the resources a preview would touch through
+ * unknowns and provider knock-ons although their own inputs did not change.
+ */
+export function diffPlans(before: readonly DiffableResource[], after: readonly DiffableResource[], answers?: ReadonlyMap<string, ProviderAnswer>): PlanDiff {
     const old = new Map(before.map((r) => [r.urn, r]));
     const now = new Map(after.map((r) => [r.urn, r]));
     const changed: ResourceChange[] = [];
@@ -80,13 +87,19 @@ export function diffPlans(before: readonly DiffableResource[], after: readonly D
         const prev = old.get(r.urn);
         if (!prev) continue;
         const fields = fieldChanges(prev.inputs, r.inputs);
+        const answer = answers?.get(r.urn);
+        for (const u of answer?.unknownInputs ?? []) {
+            if (!fields.some((f) => f.path === u.input || f.path.startsWith(`${u.input}.`) || f.path.startsWith(`${u.input}[`))) {
+                fields.push({ path: u.input, before: prev.inputs[u.input], after: `(unknown until apply: from ${u.waitsFor.join(", ")})` });
+            }
+        }
         const protect = prev.protect !== r.protect ? { before: prev.protect, after: r.protect } : undefined;
         const providerMoved = prev.provider !== r.provider;
-        if (fields.length === 0 && !protect && !providerMoved) {
+        if (fields.length === 0 && !protect && !providerMoved && !answer) {
             unchanged++;
             continue;
         }
-        const effects = changeEffects(r.type, prev.inputs, r.inputs).map((f) => ({ path: f.path, effect: f.effect, why: f.why }));
+        const effects = (answer ? answer.effects : changeEffects(r.type, prev.inputs, r.inputs)).map((f) => ({ path: f.path, effect: f.effect, why: f.why }));
         if (providerMoved) effects.push({ path: "(provider)", effect: "replace", why: `provider ${prev.provider || "(default)"} → ${r.provider || "(default)"}` });
         const replaced = effects.some((e) => e.effect === "replace");
         changed.push({
@@ -97,7 +110,8 @@ export function diffPlans(before: readonly DiffableResource[], after: readonly D
             fields,
             effects,
             ...(protect ? { protect } : {}),
-            modelled: factsFor(r.type) !== undefined,
+            modelled: answer ? answer.modelled : factsFor(r.type) !== undefined && !factsFor(r.type)?.providerAnswers,
+            ...(answer ? { decidedBy: answer.decidedBy } : {}),
         });
     }
     const brief = (r: DiffableResource) => ({ urn: r.urn, type: r.type, name: r.name });
@@ -144,6 +158,7 @@ export function renderDiff(diff: PlanDiff, title: string): string {
         for (const f of c.fields) lines.push(`        ${f.path}: ${show(f.before)} → ${show(f.after)}`);
         if (c.protect) lines.push(`        protect: ${c.protect.before} → ${c.protect.after}`);
         for (const e of c.effects) lines.push(`        ${e.effect === "replace" ? "replaces" : "refused"}: ${e.path} — ${e.why}`);
+        if (c.decidedBy) lines.push(`        decided by: ${c.decidedBy}`);
     }
     for (const r of diff.created) lines.push(`  + ${r.type}  ${r.name}  (create)`);
     for (const r of diff.deleted) lines.push(`  - ${r.type}  ${r.name}  (delete)`);

@@ -18,6 +18,7 @@ import { PolicyReport, hasMandatoryViolation, runPolicies, stackPolicyConfig } f
 import { isConfigError } from "../components/settings/validate";
 import { GrantsReport, grantsReport, renderGrantsReport } from "./grants-report";
 import { PlanDiff, diffPlans, renderDiff } from "./diff";
+import { providerAnswers } from "./verify/seam";
 import { PlannedResource, ProgramRun, ROOT, runProgram } from "./harness";
 import { renderMermaid } from "./mermaid";
 import { ConfigOverride, StackConfigError, parseOverride, stackConfigNotes } from "./stack-config";
@@ -136,7 +137,8 @@ export async function planDiff(stack: string, overrides: ConfigOverride[], diffS
         project: after.document.project,
         overrides,
         diffSets,
-        diff: diffPlans(before.document.resources, after.document.resources),
+        // "Replace or update" from the providers built by `npm run verify`, with unknowns propagated.
+        diff: diffPlans(before.document.resources, after.document.resources, await providerAnswers(before.run.resources, after.run.resources)),
         policies: after.document.policies,
     };
 }

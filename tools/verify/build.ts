@@ -114,6 +114,23 @@ async function buildUpstream(root: string, provider: ProviderName, sdkVersion: s
     return { provider, sdkVersion, upstream, binary, protoFile, buildSeconds: seconds, builtNow: true };
 }
 
+/** The providers already built in the cache for these versions (no build, no module proxy): for `--diff-set`. */
+export function cachedProviders(root: string, versions: Record<ProviderName, string>): BuiltProvider[] {
+    const out: BuiltProvider[] = [];
+    for (const provider of PROVIDER_SDKS) {
+        const upstream = RECIPES[provider].upstream[versions[provider]];
+        if (!upstream) continue;
+        const dir = path.join(root, CACHE_DIR, cacheKey(provider, versions[provider], upstream));
+        const binary = path.join(dir, `terraform-provider-${provider}`);
+        const protoFile = path.join(dir, "tfplugin6.proto");
+        const manifest = path.join(dir, "build.json");
+        if (!fs.existsSync(binary) || !fs.existsSync(protoFile) || !fs.existsSync(manifest)) continue;
+        const m = JSON.parse(fs.readFileSync(manifest, "utf8")) as { seconds: number };
+        out.push({ provider, sdkVersion: versions[provider], upstream, binary, protoFile, buildSeconds: m.seconds, builtNow: false });
+    }
+    return out;
+}
+
 /** Builds (or finds in the cache) every provider that can be built; says why for each that cannot. */
 export async function buildProviders(root: string, versions: Record<ProviderName, string>, log: (line: string) => void): Promise<BuildOutcome> {
     const built: BuiltProvider[] = [];

@@ -226,3 +226,70 @@ export function pulumiPath(steps: any[]): string {
     }
     return out || "(resource)";
 }
+
+/** Replaces unknowns by null: a prior state built from a create plan (computed values not known offline). */
+export function knownOrNull(value: CtyValue): CtyValue {
+    if (value === UNKNOWN) return null;
+    if (Array.isArray(value)) return value.map(knownOrNull);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, knownOrNull(v)]));
+    return value;
+}
+
+/**
+ * Terraform core's "proposed new state" (objchange.ProposedNew, simplified): the config, with every
+ * computed attribute the config leaves null taken from the prior state; nested blocks element by
+ * element where both sides have the same number of elements.
+ */
+export function proposedNew(block: TfBlock, prior: Record<string, CtyValue> | null, config: Record<string, CtyValue>): Record<string, CtyValue> {
+    if (!prior) return config;
+    const out: Record<string, CtyValue> = { ...config };
+    for (const a of block.attributes) {
+        if (a.computed && (config[a.name] === null || config[a.name] === undefined)) out[a.name] = prior[a.name] ?? null;
+    }
+    for (const b of block.blocks) {
+        const c = config[b.name];
+        const p = prior[b.name];
+        if (b.nesting === "SINGLE" || b.nesting === "GROUP") {
+            if (c && p && typeof c === "object" && typeof p === "object" && !Array.isArray(c)) {
+                out[b.name] = proposedNew(b.block, p as Record<string, CtyValue>, c as Record<string, CtyValue>);
+            }
+        } else if (b.nesting === "LIST" && Array.isArray(c) && Array.isArray(p) && c.length === p.length) {
+            out[b.name] = c.map((el, i) => (el && typeof el === "object" && !Array.isArray(el) ? proposedNew(b.block, p[i] as Record<string, CtyValue>, el as Record<string, CtyValue>) : el));
+        }
+    }
+    return out;
+}
+
+/**
+ * A Terraform attribute path (protocol steps) as the Pulumi input path a person reads: attribute
+ * names camelCased, list blocks by their plural Pulumi name, and the `[0]` of a block of at most one
+ * item dropped (the bridge flattens those into a single object).
+ */
+export function pulumiPathFor(block: TfBlock, steps: any[]): string {
+    let out = "";
+    let current: TfBlock | undefined = block;
+    let skipIndex = false;
+    for (const s of steps ?? []) {
+        if (s.selector === "attribute_name" || (s.attribute_name && !s.selector)) {
+            const name: string = s.attribute_name;
+            const nested: TfNestedBlock | undefined = current?.blocks.find((b) => b.name === name);
+            const attr: TfAttribute | undefined = current?.attributes.find((a) => a.name === name);
+            let piece = camel(name);
+            skipIndex = false;
+            if (nested) {
+                if ((nested.nesting === "LIST" || nested.nesting === "SET") && nested.maxItems === 1) skipIndex = true;
+                else if (nested.nesting === "LIST" || nested.nesting === "SET") piece = plural(camel(name));
+                current = nested.block;
+            } else if (attr?.nested) {
+                current = { attributes: attr.nested.attributes, blocks: [] };
+            } else current = undefined;
+            out += `${out ? "." : ""}${piece}`;
+        } else if (s.selector === "element_key_int") {
+            if (!skipIndex) out += `[${s.element_key_int}]`;
+            skipIndex = false;
+        } else if (s.selector === "element_key_string") {
+            out += `[${JSON.stringify(s.element_key_string)}]`;
+        }
+    }
+    return out || "(resource)";
+}
