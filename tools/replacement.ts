@@ -86,7 +86,7 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
     "azuread:index/applicationPassword:ApplicationPassword": { source: "terraform-provider-azuread (no update)", anyInputReplaces: true, fields: [] },
     "random:index/randomString:RandomString": { source: "terraform-provider-random (no update)", anyInputReplaces: true, fields: [] },
     "pulumi:providers:databricks": {
-        source: "provider configuration",
+        source: "provider configuration: the engine's handling of a provider whose workspace changes, not a provider answer",
         fields: replace("a different workspace: the provider's resources would be re-created there", "host", "azureWorkspaceResourceId"),
     },
     // Retired: the Databricks provider answers "replace or update" itself (`npm run verify` builds it;

@@ -17,6 +17,8 @@ import { ROOT } from "../harness";
 import { TRAINED } from "../scenarios";
 import { parseOverride } from "../stack-config";
 import { buildProviders } from "./build";
+import { compareFields, sdkInputFields } from "./drift";
+import { terraformTypeName } from "./schema";
 import { PlanVerdicts, renderReport, summarize } from "./table";
 import { ProviderSession, ResourceVerdict, validateResources } from "./validate";
 import { ProviderName, projectSdkVersions } from "./versions";
@@ -54,6 +56,27 @@ async function main(): Promise<number> {
         }
         header.push("");
         const lines = renderReport(plans, { unavailable, header });
+        // How far each built provider is from the SDK's own upstream, on the types the plans use.
+        const drift: string[] = [];
+        for (const [provider, session] of sessions) {
+            const types = [...new Set(plans.flatMap((p) => p.verdicts.filter((v) => v.provider === provider && !v.type.startsWith("pulumi:")).map((v) => v.type)))].sort();
+            for (const type of types) {
+                const fields = sdkInputFields(ROOT, type);
+                const block = session.schema.resources[terraformTypeName(type) ?? ""];
+                if (!fields || !block) continue;
+                const d = compareFields(type, fields, block);
+                if (d.sdkOnly.length) drift.push(`  ${type}: in @pulumi/${provider} ${session.build.sdkVersion}, not in ${session.label}: ${d.sdkOnly.join(", ")}`);
+            }
+        }
+        if (drift.length) {
+            lines.splice(
+                lines.length - 2,
+                0,
+                `SDK inputs the built provider does not know (it cannot validate them; a sign it is older than the SDK's own upstream):`,
+                ...drift,
+                "",
+            );
+        }
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         lines.splice(lines.length - 2, 0, `verify took ${seconds} s (${VERIFY_PLANS.map((p) => p.plan).join(", ")})`);
         log(lines.join("\n"));

@@ -62,8 +62,6 @@ function leaves(value: unknown, out: Set<string> = new Set()): Set<string> {
 }
 
 const PROVIDER_TYPE = "pulumi:providers:";
-/** Provider configuration fields that move every resource of the provider elsewhere (kept rule: engine semantics). */
-const PROVIDER_MOVING_FIELDS: Record<string, string[]> = { databricks: ["host", "azureWorkspaceResourceId", "accountId"] };
 
 /** Walks the changed plan in registration order (dependencies first) and answers for every resource. */
 export async function propagate(before: readonly DiffInput[], after: readonly DiffInput[], asker: ReplacementAsker | undefined): Promise<Map<string, ProviderAnswer>> {
@@ -99,11 +97,10 @@ export async function propagate(before: readonly DiffInput[], after: readonly Di
         let decidedBy = "";
         let modelled = true;
         if (r.type.startsWith(PROVIDER_TYPE)) {
-            const moving = PROVIDER_MOVING_FIELDS[r.type.slice(PROVIDER_TYPE.length)] ?? [];
-            for (const f of moving) {
-                if (!sameValue(p.rawInputs[f], inputs[f])) effects.push({ path: f, effect: "replace", why: "another workspace: every resource of this provider would be re-created there" });
-            }
-            decidedBy = "tools/replacement.ts (provider configuration: engine semantics, no provider call)";
+            // Kept rule: which configuration fields move every resource of the provider (engine semantics).
+            for (const f of changeEffects(r.type, p.rawInputs, inputs)) effects.push({ path: f.path, effect: f.effect, why: f.why });
+            decidedBy = `tools/replacement.ts (${factsFor(r.type)?.source ?? "provider configuration"})`;
+            modelled = factsFor(r.type) !== undefined;
         } else if (changed) {
             const providerInputs = r.provider ? byUrn.get(r.provider)?.rawInputs : undefined;
             const answer = asker ? await asker.ask(r, p.rawInputs, inputs, providerInputs) : undefined;

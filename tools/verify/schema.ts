@@ -133,6 +133,11 @@ function fieldIndex(attributes: TfAttribute[], blocks: TfNestedBlock[]): Map<str
     return index;
 }
 
+/** Pulumi input name → Terraform field name, for the top level of a block (as `toTerraform` maps them). */
+export function pulumiFieldNames(block: TfBlock): Map<string, string> {
+    return new Map([...fieldIndex(block.attributes, block.blocks)].map(([k, f]) => [k, f.tfName]));
+}
+
 const UNKNOWN_MARK = "[unknown]";
 
 /**

@@ -7,7 +7,7 @@
 import { CtyEncodeError, CtyValue } from "./cty";
 import { BuiltProvider } from "./build";
 import { providerOfType } from "./recipes";
-import { MappingIssue, TfBlock, TfSchema, pulumiPath, terraformTypeName, toTerraform } from "./schema";
+import { MappingIssue, TfBlock, TfSchema, pulumiPathFor, terraformTypeName, toTerraform } from "./schema";
 import { Diagnostic, TerraformProvider } from "./tfclient";
 import type { ProviderName } from "./versions";
 
@@ -97,9 +97,9 @@ export function scrubSecrets(text: string, inputs: Record<string, unknown>, secr
     return out;
 }
 
-function finding(d: Diagnostic, r: ValidatableResource): Finding {
+function finding(d: Diagnostic, r: ValidatableResource, block: TfBlock): Finding {
     const message = [d.summary, d.detail].filter((s) => s && s.trim()).join(": ");
-    return { field: d.attribute ? pulumiPath(d.attribute.steps) : "(resource)", message: scrubSecrets(message, r.rawInputs, r.secretInputs) };
+    return { field: d.attribute?.steps?.length ? pulumiPathFor(block, d.attribute.steps) : "(resource)", message: scrubSecrets(message, r.rawInputs, r.secretInputs) };
 }
 
 /** The provider's config block input from a `pulumi:providers:<name>` resource (its `version` is Pulumi's own). */
@@ -113,15 +113,17 @@ export async function validateOne(session: ProviderSession, r: ValidatableResour
     const base = { urn: r.urn, type: r.type, name: r.name, provider: session.build.provider, by: session.label };
     const unmapped: MappingIssue[] = [];
     let diags: Diagnostic[];
+    let block: TfBlock = session.schema.provider;
     try {
         if (r.type.startsWith("pulumi:providers:")) {
             diags = await session.client.validateProviderConfig(session.schema.provider, providerConfig(session.schema.provider, r.rawInputs, unmapped));
         } else {
             const tfType = terraformTypeName(r.type);
-            const block = tfType ? session.schema.resources[tfType] : undefined;
-            if (!tfType || !block) {
+            const found = tfType ? session.schema.resources[tfType] : undefined;
+            if (!tfType || !found) {
                 return { ...base, status: "rejected", errors: [{ field: "(type)", message: `the provider has no resource ${tfType ?? r.type}` }], warnings: [], unmapped };
             }
+            block = found;
             diags = await session.client.validateResource(tfType, block, toTerraform(block, r.rawInputs, unmapped));
         }
     } catch (err) {
@@ -130,8 +132,8 @@ export async function validateOne(session: ProviderSession, r: ValidatableResour
         }
         throw err;
     }
-    const errors = diags.filter((d) => d.severity === "ERROR").map((d) => finding(d, r));
-    const warnings = diags.filter((d) => d.severity === "WARNING").map((d) => finding(d, r));
+    const errors = diags.filter((d) => d.severity === "ERROR").map((d) => finding(d, r, block));
+    const warnings = diags.filter((d) => d.severity === "WARNING").map((d) => finding(d, r, block));
     return { ...base, status: errors.length ? "rejected" : "accepted", errors, warnings, unmapped };
 }
 
