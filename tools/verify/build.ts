@@ -35,6 +35,11 @@ export interface BuiltProvider {
 export interface Unavailable {
     provider: ProviderName;
     sdkVersion: string;
+    /**
+     * True when a recipe says it can be built here and the build failed (or Go is missing): a failure of
+     * the verify itself. False when no route exists here (the reason says why): reported, not failed.
+     */
+    failed: boolean;
     /** Why it is not driven here, with the module proxy's or the compiler's own words. */
     reason: string;
 }
@@ -145,7 +150,7 @@ export async function buildProviders(root: string, versions: Record<ProviderName
         const recipe = RECIPES[provider];
         const sdkVersion = versions[provider];
         if (goMissing) {
-            unavailable.push({ provider, sdkVersion, reason: goMissing });
+            unavailable.push({ provider, sdkVersion, failed: recipe.upstream[sdkVersion] !== undefined, reason: goMissing });
             continue;
         }
         const pulumiRefusal = await probeModule(recipe.pulumiModule, sdkVersion);
@@ -155,13 +160,13 @@ export async function buildProviders(root: string, versions: Record<ProviderName
         const upstream = recipe.upstream[sdkVersion];
         if (!upstream) {
             const why = recipe.noUpstream ?? `no upstream recipe for @pulumi/${provider} ${sdkVersion} in tools/verify/recipes.ts (add the upstream release it wraps)`;
-            unavailable.push({ provider, sdkVersion, reason: `${pulumiRoute}; Terraform route: ${why}` });
+            unavailable.push({ provider, sdkVersion, failed: false, reason: `${pulumiRoute}; Terraform route: ${why}` });
             continue;
         }
         try {
             built.push(await buildUpstream(root, provider, sdkVersion, upstream, log));
         } catch (err) {
-            unavailable.push({ provider, sdkVersion, reason: `${pulumiRoute}; Terraform route: ${oneLine((err as Error).message).slice(0, 600)}` });
+            unavailable.push({ provider, sdkVersion, failed: true, reason: `${pulumiRoute}; Terraform route: BUILD FAILED: ${oneLine((err as Error).message).slice(0, 800)}` });
         }
     }
     return { built, unavailable };

@@ -10,7 +10,7 @@
  * Prints a table, every rejection (resource, field, the provider's message), the providers not built
  * here with the reason, and ends with `N resources validated by M providers, K rejected` and
  * `P passed, K failed`. Exit status: 0 nothing rejected · 1 a provider rejected a resource ·
- * 3 the verify itself failed (the program, or a provider that would not start).
+ * 3 the verify itself failed (the program, or a provider with a recipe here that would not build or start).
  */
 import { plan } from "../plan";
 import { ROOT } from "../harness";
@@ -40,7 +40,12 @@ async function main(): Promise<number> {
     const header: string[] = [];
     try {
         for (const b of built) {
-            sessions.set(b.provider, await ProviderSession.start(b));
+            try {
+                sessions.set(b.provider, await ProviderSession.start(b));
+            } catch (err) {
+                unavailable.push({ provider: b.provider, sdkVersion: b.sdkVersion, failed: true, reason: `built, but would not start: ${(err as Error).message.split("\n")[0]}` });
+                continue;
+            }
             header.push(
                 `${b.provider} ${b.sdkVersion}: ${b.upstream.module}@${b.upstream.version} over tfplugin6 ` +
                     `(${b.builtNow ? `built now in ${b.buildSeconds} s` : `cached; its build took ${b.buildSeconds} s`})` +
@@ -79,8 +84,15 @@ async function main(): Promise<number> {
         }
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         lines.splice(lines.length - 2, 0, `verify took ${seconds} s (${VERIFY_PLANS.map((p) => p.plan).join(", ")})`);
+        // A provider that should have built and did not is a failure of the verify, never a quiet "not verified".
+        const broken = unavailable.filter((u) => u.failed);
+        if (broken.length) {
+            const s = summarize(plans);
+            lines.splice(lines.length - 1, 1, `${s.accepted} passed, ${s.rejected + broken.length} failed`);
+            lines.splice(lines.length - 2, 0, ...broken.map((u) => `FAILED: ${u.provider} ${u.sdkVersion} could not be built or started here (see above)`));
+        }
         log(lines.join("\n"));
-        return summarize(plans).rejected > 0 ? 1 : 0;
+        return broken.length > 0 ? 3 : summarize(plans).rejected > 0 ? 1 : 0;
     } finally {
         await Promise.all([...sessions.values()].map((s) => s.stop()));
     }
