@@ -116,7 +116,13 @@ export async function propagate(before: readonly DiffInput[], after: readonly Di
                 if (answer && f.effect === "replace") continue;
                 effects.push({ path: f.path, effect: f.effect, why: f.why });
             }
-            if (!answer) decidedBy = facts ? `tools/replacement.ts (${facts.source})` : "nothing (type not modelled)";
+            if (!answer) {
+                decidedBy = facts?.providerAnswers
+                    ? "nothing: only the provider answers for this type, and it is not built here (npm run verify builds it)"
+                    : facts
+                      ? `tools/replacement.ts (${facts.source})`
+                      : "nothing (type not modelled)";
+            }
             if (!facts && !answer) modelled = false;
         }
         if (providerPending) effects.push({ path: "(provider)", effect: "replace", why: `its provider ${byUrn.get(r.provider)?.name ?? r.provider} is ${providerPending}` });
