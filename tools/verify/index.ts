@@ -14,7 +14,7 @@
  */
 import { plan } from "../plan";
 import { ROOT } from "../harness";
-import { TRAINED } from "../scenarios";
+import * as scenarios from "../scenarios";
 import { parseOverride } from "../stack-config";
 import { buildProviders } from "./build";
 import { compareFields, sdkInputFields } from "./drift";
@@ -23,11 +23,16 @@ import { PlanVerdicts, renderReport, summarize } from "./table";
 import { ProviderSession, ResourceVerdict, validateResources } from "./validate";
 import { ProviderName, projectSdkVersions } from "./versions";
 
-/** The plans verified: both stacks, and the trained scenario the tests use (serving endpoints on). */
+/**
+ * The plans verified: both stacks, and each named scenario of tools/scenarios.ts (the configs the tests,
+ * docs and benchmarks share) applied to dev — today `TRAINED`, both serving endpoints on.
+ */
 export const VERIFY_PLANS: readonly { plan: string; stack: string; sets: readonly string[] }[] = [
     { plan: "dev", stack: "dev", sets: [] },
     { plan: "prod", stack: "prod", sets: [] },
-    { plan: "dev+trained", stack: "dev", sets: TRAINED },
+    ...Object.entries(scenarios)
+        .filter((e): e is [string, string[]] => Array.isArray(e[1]) && e[1].every((x) => typeof x === "string"))
+        .map(([name, sets]) => ({ plan: `dev+${name.toLowerCase()}`, stack: "dev", sets })),
 ];
 
 async function main(): Promise<number> {
