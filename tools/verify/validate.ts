@@ -133,6 +133,9 @@ export async function validateOne(session: ProviderSession, r: ValidatableResour
         throw err;
     }
     const errors = diags.filter((d) => d.severity === "ERROR").map((d) => finding(d, r, block));
+    // Built at the SDK's exact upstream, an input the schema lacks is one the provider would refuse; built
+    // at another release it may be a field added or renamed in between, so it is reported, not failed.
+    if (session.build.upstream.exact) for (const u of unmapped) errors.push({ field: u.path, message: `An argument named "${u.path}" is not expected here (${session.label})` });
     const warnings = diags.filter((d) => d.severity === "WARNING").map((d) => finding(d, r, block));
     return { ...base, status: errors.length ? "rejected" : "accepted", errors, warnings, unmapped };
 }
