@@ -221,17 +221,6 @@ export function convertValue(type: CtyType, value: unknown, issues: MappingIssue
     return value as CtyValue;
 }
 
-/** The Terraform attribute path (`[{attribute_name}, {element_key_int}]` steps) as a Pulumi-style path. */
-export function pulumiPath(steps: any[]): string {
-    let out = "";
-    for (const s of steps ?? []) {
-        if (s.attribute_name !== undefined && s.attribute_name !== null && s.selector === "attribute_name") out += `${out ? "." : ""}${camel(s.attribute_name)}`;
-        else if (s.selector === "element_key_string") out += `[${JSON.stringify(s.element_key_string)}]`;
-        else if (s.selector === "element_key_int") out += `[${s.element_key_int}]`;
-    }
-    return out || "(resource)";
-}
-
 /** Replaces unknowns by null: a prior state built from a create plan (computed values not known offline). */
 export function knownOrNull(value: CtyValue): CtyValue {
     if (value === UNKNOWN) return null;

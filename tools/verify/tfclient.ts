@@ -59,6 +59,10 @@ export class TerraformProvider {
                 TF_LOG: "",
             },
         });
+        // Never outlive this process (an exception between start and stop must not leave a provider running).
+        const reap = () => child.kill();
+        process.once("exit", reap);
+        child.once("exit", () => process.off("exit", reap));
         const stderr: string[] = [];
         child.stderr!.on("data", (d: Buffer) => stderr.push(d.toString()));
         const address = await new Promise<string>((resolve, reject) => {
