@@ -12,7 +12,7 @@
  * `P passed, K failed`. Exit status: 0 nothing rejected · 1 a provider rejected a resource ·
  * 3 the verify itself failed (the program, or a provider with a recipe here that would not build or start).
  */
-import { plan } from "../plan";
+import { plan, planDiff } from "../plan";
 import { ROOT } from "../harness";
 import * as scenarios from "../scenarios";
 import { parseOverride } from "../stack-config";
@@ -22,6 +22,30 @@ import { terraformTypeName } from "./schema";
 import { PlanVerdicts, renderReport, summarize } from "./table";
 import { ProviderSession, ResourceVerdict, validateResources } from "./validate";
 import { ProviderName, projectSdkVersions } from "./versions";
+
+/**
+ * End-to-end checks of `--diff-set` through the seam (plan → provider answers → diff), run when a
+ * provider is built: each names a config change and what the provider must answer.
+ */
+export const DIFF_CHECKS: readonly { title: string; stack: string; sets: string[]; expect: { name: string; action: "replace" | "update" }[]; replaced: number }[] = [
+    {
+        title: "rotating the pipeline secret replaces the Entra password and the Databricks secret holding its value",
+        stack: "dev",
+        sets: ["secretRotationDays=30"],
+        expect: [
+            { name: "client-secret", action: "replace" },
+            { name: "client-secret-value", action: "replace" },
+        ],
+        replaced: 2,
+    },
+    {
+        title: "a traffic shift updates the A/B endpoint in place and replaces nothing",
+        stack: "prod",
+        sets: ["serving.traffic.challenger=50", "serving.traffic.champion=50"],
+        expect: [{ name: "classifier", action: "update" }],
+        replaced: 0,
+    },
+];
 
 /**
  * The plans verified: both stacks, and each named scenario of tools/scenarios.ts (the configs the tests,
@@ -87,17 +111,39 @@ async function main(): Promise<number> {
                 "",
             );
         }
-        const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        lines.splice(lines.length - 2, 0, `verify took ${seconds} s (${VERIFY_PLANS.map((p) => p.plan).join(", ")})`);
+        // `--diff-set` end to end: the Databricks answers must reach the diff (only when it is built).
+        let diffFailures = 0;
+        if (sessions.has("databricks")) {
+            const checks: string[] = [];
+            for (const c of DIFF_CHECKS) {
+                const { diff } = await planDiff(c.stack, [], c.sets.map(parseOverride));
+                const problems = c.expect
+                    .map((e) => ({ e, got: diff.changed.find((x) => x.name === e.name) }))
+                    .filter(({ e, got }) => got?.action !== e.action)
+                    .map(({ e, got }) => `${e.name}: expected ${e.action}, got ${got?.action ?? "no change"}`);
+                if (diff.summary.replaced !== c.replaced) problems.push(`expected ${c.replaced} replaced, got ${diff.summary.replaced}`);
+                const databricks = diff.changed.filter((x) => x.type.startsWith("databricks:"));
+                if (databricks.some((x) => !x.decidedBy?.startsWith("terraform-provider-databricks"))) problems.push("a Databricks change was not decided by the provider");
+                if (problems.length) diffFailures++;
+                checks.push(`  ${problems.length ? "FAILED" : "ok"}  [${c.stack}] ${c.title}${problems.length ? `: ${problems.join("; ")}` : ""}`);
+            }
+            lines.splice(lines.length - 2, 0, "--diff-set answered by the provider (end to end):", ...checks, "");
+        }
+        if (diffFailures) {
+            const s = summarize(plans);
+            lines.splice(lines.length - 1, 1, `${s.accepted} passed, ${s.rejected + diffFailures} failed`);
+        }
         // A provider that should have built and did not is a failure of the verify, never a quiet "not verified".
         const broken = unavailable.filter((u) => u.failed);
         if (broken.length) {
             const s = summarize(plans);
-            lines.splice(lines.length - 1, 1, `${s.accepted} passed, ${s.rejected + broken.length} failed`);
+            lines.splice(lines.length - 1, 1, `${s.accepted} passed, ${s.rejected + diffFailures + broken.length} failed`);
             lines.splice(lines.length - 2, 0, ...broken.map((u) => `FAILED: ${u.provider} ${u.sdkVersion} could not be built or started here (see above)`));
         }
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        lines.splice(lines.length - 2, 0, `verify took ${seconds} s (plans ${VERIFY_PLANS.map((p) => p.plan).join(", ")}; ${sessions.size ? DIFF_CHECKS.length : 0} --diff-set checks)`);
         log(lines.join("\n"));
-        return broken.length > 0 ? 3 : summarize(plans).rejected > 0 ? 1 : 0;
+        return broken.length > 0 || diffFailures > 0 ? 3 : summarize(plans).rejected > 0 ? 1 : 0;
     } finally {
         await Promise.all([...sessions.values()].map((s) => s.stop()));
     }
