@@ -52,8 +52,9 @@ export function cacheKey(provider: string, sdkVersion: string, upstream: Upstrea
 }
 
 function goEnv(): NodeJS.ProcessEnv {
-    // GOFLAGS=-mod=mod: resolve from go.mod; GOTOOLCHAIN=local: never fetch another Go.
-    return { ...process.env, GOFLAGS: "-mod=mod", GOTOOLCHAIN: "local", CGO_ENABLED: "0" };
+    // -mod=mod: resolve from go.mod; -buildvcs=false: the cache sits inside this git work tree, its VCS
+    // state is not the provider's; GOTOOLCHAIN=local: never fetch another Go.
+    return { ...process.env, GOFLAGS: "-mod=mod -buildvcs=false", GOTOOLCHAIN: "local", CGO_ENABLED: "0" };
 }
 
 async function go(args: string[], cwd: string, timeoutMs: number): Promise<string> {
