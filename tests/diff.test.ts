@@ -49,10 +49,30 @@ describe("diff: plans before and after a config change", () => {
         ]);
     });
 
-    it("calls an endpoint rename a replacement and says why", () => {
-        const diff = diffPlans([endpoint("ab", 90)], [endpoint("ab2", 90)]);
+    it("takes an endpoint rename's replacement from the provider's answer, and says who decided", () => {
+        const answers = new Map([
+            [
+                endpoint("ab", 90).urn,
+                {
+                    urn: endpoint("ab", 90).urn,
+                    action: "replace" as const,
+                    effects: [{ path: "name", effect: "replace" as const, why: "terraform-provider-databricks plans a replacement" }],
+                    unknownInputs: [],
+                    decidedBy: "terraform-provider-databricks",
+                    modelled: true,
+                },
+            ],
+        ]);
+        const diff = diffPlans([endpoint("ab", 90)], [endpoint("ab2", 90)], answers);
         expect(diff.changed[0].action).to.equal("replace");
-        expect(diff.changed[0].effects).to.deep.include({ path: "name", effect: "replace", why: "renaming an endpoint deletes it and creates a new one" });
+        expect(diff.changed[0].decidedBy).to.equal("terraform-provider-databricks");
+        expect(renderDiff(diff, "t")).to.contain("decided by: terraform-provider-databricks");
+    });
+
+    it("does not guess a Databricks replacement without the provider: the type counts as not modelled", () => {
+        const diff = diffPlans([endpoint("ab", 90)], [endpoint("ab2", 90)]);
+        expect(diff.changed[0]).to.include({ action: "update", modelled: false });
+        expect(diff.summary.unmodelled).to.equal(1);
     });
 
     it("flags a move of the inference tables as a change Databricks refuses", () => {
@@ -69,10 +89,25 @@ describe("diff: plans before and after a config change", () => {
         expect(diffPlans([sa({})], [sa({ minimumTlsVersion: "TLS1_3" })]).changed[0].action).to.equal("update");
     });
 
-    it("updates grants in place but replaces them when the securable changes", () => {
-        const g = (catalog: string, privileges: string[]) => res("databricks:index/grants:Grants", "catalog-grants", { catalog, grants: [{ principal: "p", privileges }] });
-        expect(diffPlans([g("c", ["USE_CATALOG"])], [g("c", ["USE_CATALOG", "BROWSE"])]).changed[0].action).to.equal("update");
-        expect(diffPlans([g("c", ["USE_CATALOG"])], [g("d", ["USE_CATALOG"])]).changed[0].action).to.equal("replace");
+    it("adds the resources a preview touches only through unknowns, with the input that waits", () => {
+        const secret = res("databricks:index/secret:Secret", "client-secret-value", { key: "k", stringValue: "[secret]" });
+        const answers = new Map([
+            [
+                secret.urn,
+                {
+                    urn: secret.urn,
+                    action: "replace" as const,
+                    effects: [{ path: "stringValue", effect: "replace" as const, why: "the provider plans a replacement" }],
+                    unknownInputs: [{ input: "stringValue", waitsFor: ["client-secret (replaced)"] }],
+                    decidedBy: "terraform-provider-databricks",
+                    modelled: true,
+                },
+            ],
+        ]);
+        const diff = diffPlans([secret], [secret], answers);
+        expect(diff.unchanged).to.equal(0);
+        expect(diff.changed[0]).to.include({ action: "replace" });
+        expect(diff.changed[0].fields).to.deep.equal([{ path: "stringValue", before: "[secret]", after: "(unknown until apply: from client-secret (replaced))" }]);
     });
 
     it("replaces resources that have no update on any input change", () => {
@@ -112,6 +147,13 @@ describe("replacement table", () => {
 
     it("says nothing replaces when only updatable fields change", () => {
         expect(changeEffects(ENDPOINT, { name: "a", tags: [] }, { name: "a", tags: [{ key: "k", value: "v" }] })).to.deep.equal([]);
+    });
+
+    it("keeps for Databricks only what the provider's plan cannot say", () => {
+        for (const [type, facts] of Object.entries(REPLACEMENT_FACTS).filter(([t]) => t.startsWith("databricks:"))) {
+            expect(facts.providerAnswers, type).to.equal(true);
+            expect(facts.fields.filter((f) => f.effect === "replace"), type).to.deep.equal([]);
+        }
     });
 
     it("documents a source and a reason for every fact", () => {
@@ -170,11 +212,14 @@ describe("diff: grant lists and ACLs are compared by principal, not by position"
 
 describe("diff: replacements that would lose something are reported, as pulumi up would meet them", () => {
     const SECRET = "databricks:index/secret:Secret";
+    /** The Databricks provider's answer (npm run verify asks the built provider): `paths` replace. */
+    const providerSays = (r: DiffableResource, ...paths: string[]) =>
+        new Map([[r.urn, { urn: r.urn, action: "replace" as const, effects: paths.map((path) => ({ path, effect: "replace" as const, why: "ForceNew" })), unknownInputs: [], decidedBy: "the provider", modelled: true }]]);
     const secret = (value: string, deleteBeforeReplace: boolean) =>
         res(SECRET, "client-secret-value", { scope: "platform", key: "pipeline-client-secret", stringValue: value }, { replacement: { deleteBeforeReplace } });
 
     it("flags a replacement under the same scope and key without deleteBeforeReplace (the delete would remove the new value)", () => {
-        const diff = diffPlans([secret("old", false)], [secret("new", false)]);
+        const diff = diffPlans([secret("old", false)], [secret("new", false)], providerSays(secret("new", false), "stringValue"));
         expect(diff.changed[0].action).to.equal("replace");
         expect(diff.changed[0].hazard).to.contain("same identity (scope, key)");
         expect(diff.summary.hazards).to.equal(1);
@@ -182,14 +227,14 @@ describe("diff: replacements that would lose something are reported, as pulumi u
     });
 
     it("accepts the same replacement with deleteBeforeReplace, and a replacement that changes the identity", () => {
-        expect(diffPlans([secret("old", true)], [secret("new", true)]).summary.hazards).to.equal(0);
+        expect(diffPlans([secret("old", true)], [secret("new", true)], providerSays(secret("new", true), "stringValue")).summary.hazards).to.equal(0);
         const renamed = res(SECRET, "client-secret-value", { scope: "platform", key: "other-key", stringValue: "old" });
-        expect(diffPlans([secret("old", false)], [renamed]).summary.hazards).to.equal(0);
+        expect(diffPlans([secret("old", false)], [renamed], providerSays(renamed, "key")).summary.hazards).to.equal(0);
     });
 
     it("counts a protected resource that would be replaced or deleted as refused, as pulumi up refuses it", () => {
         const schema = (storageRoot: string, protect: boolean) => res("databricks:index/schema:Schema", "schema-gold", { catalogName: "c", name: "s_gold", storageRoot }, { protect });
-        const replaced = diffPlans([schema("abfss://a/", true)], [schema("abfss://b/", true)]);
+        const replaced = diffPlans([schema("abfss://a/", true)], [schema("abfss://b/", true)], providerSays(schema("abfss://b/", true), "storageRoot"));
         expect(replaced.changed[0].refused).to.contain("protected");
         expect(replaced.summary.rejected).to.equal(1);
         const deleted = diffPlans([schema("abfss://a/", true)], []);

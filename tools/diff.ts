@@ -14,6 +14,7 @@
  */
 import { IDENTITY_FIELDS, identityOf } from "./identity";
 import { ChangeEffect, GRANT_SECURABLES, PERMISSION_OBJECTS, changeEffects, factsFor, sameValue } from "./replacement";
+import type { ProviderAnswer } from "./verify/replace";
 
 /** The parts of a planned resource the diff reads (a `PlanDocument` resource fits). */
 export interface DiffableResource {
@@ -49,6 +50,8 @@ export interface ResourceChange {
     protect?: { before: boolean; after: boolean };
     /** False when `replacement.ts` has no facts for the type: replacement unknown. */
     modelled: boolean;
+    /** Who answered "replace or update" (the provider build, or a kept rule), when providers were asked. */
+    decidedBy?: string;
     /** Why `pulumi up` would refuse this change: a protected resource that would be replaced. */
     refused?: string;
     /**
@@ -202,8 +205,12 @@ export function accessChanges(type: string, before: Record<string, unknown> | un
     return changes;
 }
 
-/** Compares the plan before and after a config change. */
-export function diffPlans(before: readonly DiffableResource[], after: readonly DiffableResource[]): PlanDiff {
+/**
+ * Compares the plan before and after a config change. `answers` (tools/verify/replace.ts, when the
+ * providers are built) replace the table's verdicts and add the resources a preview would touch through
+ * unknowns and provider knock-ons although their own inputs did not change.
+ */
+export function diffPlans(before: readonly DiffableResource[], after: readonly DiffableResource[], answers?: ReadonlyMap<string, ProviderAnswer>): PlanDiff {
     const old = new Map(before.map((r) => [r.urn, r]));
     const now = new Map(after.map((r) => [r.urn, r]));
     const changed: ResourceChange[] = [];
@@ -212,13 +219,19 @@ export function diffPlans(before: readonly DiffableResource[], after: readonly D
         const prev = old.get(r.urn);
         if (!prev) continue;
         const fields = fieldChanges(prev.inputs, r.inputs, "", KEYED_LISTS[r.type]);
+        const answer = answers?.get(r.urn);
+        for (const u of answer?.unknownInputs ?? []) {
+            if (!fields.some((f) => f.path === u.input || f.path.startsWith(`${u.input}.`) || f.path.startsWith(`${u.input}[`))) {
+                fields.push({ path: u.input, before: prev.inputs[u.input], after: `(unknown until apply: from ${u.waitsFor.join(", ")})` });
+            }
+        }
         const protect = prev.protect !== r.protect ? { before: prev.protect, after: r.protect } : undefined;
         const providerMoved = prev.provider !== r.provider;
-        if (fields.length === 0 && !protect && !providerMoved) {
+        if (fields.length === 0 && !protect && !providerMoved && !answer) {
             unchanged++;
             continue;
         }
-        const effects = changeEffects(r.type, prev.inputs, r.inputs).map((f) => ({ path: f.path, effect: f.effect, why: f.why }));
+        const effects = (answer ? answer.effects : changeEffects(r.type, prev.inputs, r.inputs)).map((f) => ({ path: f.path, effect: f.effect, why: f.why }));
         if (providerMoved) effects.push({ path: "(provider)", effect: "replace", why: `provider ${prev.provider || "(default)"} → ${r.provider || "(default)"}` });
         const replaced = effects.some((e) => e.effect === "replace");
         const refused = replaced && prev.protect ? "protected: pulumi up refuses to replace it (pulumi state unprotect first, if the data may go)" : undefined;
@@ -235,7 +248,8 @@ export function diffPlans(before: readonly DiffableResource[], after: readonly D
             fields,
             effects,
             ...(protect ? { protect } : {}),
-            modelled: factsFor(r.type) !== undefined,
+            modelled: answer ? answer.modelled : factsFor(r.type) !== undefined && !factsFor(r.type)?.providerAnswers,
+            ...(answer ? { decidedBy: answer.decidedBy } : {}),
             ...(refused ? { refused } : {}),
             ...(hazard ? { hazard } : {}),
         });
@@ -307,6 +321,7 @@ export function renderDiff(diff: PlanDiff, title: string): string {
         for (const f of c.fields) lines.push(`        ${f.path}: ${show(f.before)} → ${show(f.after)}`);
         if (c.protect) lines.push(`        protect: ${c.protect.before} → ${c.protect.after}`);
         for (const e of c.effects) lines.push(`        ${e.effect === "replace" ? "replaces" : "refused"}: ${e.path} — ${e.why}`);
+        if (c.decidedBy) lines.push(`        decided by: ${c.decidedBy}`);
         if (c.refused) lines.push(`        REFUSED: ${c.refused}`);
         if (c.hazard) lines.push(`        HAZARD: ${c.hazard}`);
     }

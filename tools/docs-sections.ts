@@ -5,14 +5,14 @@
  * the page's headings after the other sections are in place.
  */
 import { LakehouseConfig } from "../components/config";
-import { policySummary, PlanDocument, plan, planDiff, resolvedConfig } from "./plan";
+import { policySummary, PlanDocument, plan, resolvedConfig } from "./plan";
 import type { ProgramRun } from "./harness";
 import { configReference } from "./config-docs";
 import { criticalPath, formatSeconds } from "./critical-path";
 import { renderGrantsReport } from "./grants-report";
 import { architectureSection, renderMermaid } from "./mermaid";
 import { packFigures, policyTable } from "./policy-docs";
-import { Differ, RECIPES, recipeSection } from "./recipe-docs";
+import { Differ, RECIPES, docsDiffer, recipeSection } from "./recipe-docs";
 import { readSection, sectionNames, tableOfContents, writeSection } from "./readme";
 import { TRAINED } from "./scenarios";
 import { parseOverride } from "./stack-config";
@@ -142,7 +142,7 @@ export async function firstDeploymentRuns(planner: Planner = defaultPlanner): Pr
 }
 
 /** The generated sections, per repository-relative file (the `toc` sections are added by `renderPages`). */
-export async function generatedSections(planner: Planner = defaultPlanner, differ: Differ = planDiff): Promise<Record<string, Record<string, string>>> {
+export async function generatedSections(planner: Planner = defaultPlanner, differ: Differ = docsDiffer): Promise<Record<string, Record<string, string>>> {
     const dev = await planner("dev", []);
     const trained = await planner("dev", [...TRAINED]);
     const recipes: Record<string, string> = {};

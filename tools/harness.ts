@@ -36,6 +36,8 @@ export interface PlannedResource {
      */
     explicitDependencies?: string[];
     protect: boolean;
+    /** Per top-level input, the URNs whose outputs it consumes (what a preview makes unknown when one is replaced). */
+    propertyDependencies?: Record<string, string[]>;
     /** Whether the resource was registered with an `import` id. */
     importId: string;
     /** Inputs with secrets in clear; never printed, only given to policies. */
@@ -173,6 +175,9 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
             return { networkConnectivityConfigId: fakeGuid(`ncc-${name}`) };
         case "databricks:index/mwsNccPrivateEndpointRule:MwsNccPrivateEndpointRule":
             return { endpointName: mockNccEndpointName(inputs.groupId), connectionState: "PENDING" };
+        case "random:index/randomPassword:RandomPassword":
+            // Without it the password's `result` is undefined and inputs built from it vanish from the plan.
+            return { result: "x".repeat(inputs.length ?? 16) };
         default:
             return {};
     }
@@ -262,6 +267,15 @@ function explicitDependencies(req: any): string[] {
     return [...new Set<string>(req.getDependenciesList())].filter((urn) => !fromInputs.has(urn)).map(engineUrn);
 }
 
+/** Input name → the URNs its value came from (the register request's property dependencies). */
+function propertyDependencies(req: any): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+        out[key] = [...new Set<string>(deps.getUrnsList())];
+    });
+    return out;
+}
+
 /** Replaces secrets by "[secret]" (or unwraps them), resource references by URNs, unknowns by "[unknown]". */
 function render(value: unknown, revealSecrets: boolean): unknown {
     if (Array.isArray(value)) return value.map((v) => render(v, revealSecrets));
@@ -323,6 +337,7 @@ export async function runProgram(options: RunOptions = {}): Promise<ProgramRun> 
                     inputs: render(serialized, false) as Record<string, unknown>,
                     dependencies: [...new Set<string>(req.getDependenciesList())].map(engineUrn),
                     explicitDependencies: explicitDependencies(req),
+                    propertyDependencies: propertyDependencies(req),
                     protect: req.getProtect() === true,
                     importId: req.getImportid() ?? "",
                     rawInputs: render(serialized, true) as Record<string, unknown>,

@@ -76,6 +76,25 @@ export function identityOf(type: string, inputs: Record<string, unknown>): strin
 }
 
 /**
+ * For the types whose provider answers "replace or update" itself (tools/replacement.ts retired their
+ * rules, and `npm test` runs without the built provider), the inputs that replace them while their
+ * identity stays: read from terraform-provider-databricks (ForceNew fields, resources without an
+ * update) and pulumi-databricks #642. The guard below needs them before any provider is asked.
+ */
+export const SAME_IDENTITY_TRIGGERS: Readonly<Record<string, readonly string[]>> = {
+    "databricks:index/secret:Secret": ["stringValue"],
+    "databricks:index/secretAcl:SecretAcl": ["permission"],
+    "databricks:index/secretScope:SecretScope": ["initialManagePrincipal", "keyvaultMetadata", "backendType"],
+    "databricks:index/permissionAssignment:PermissionAssignment": ["permissions"],
+    "databricks:index/catalog:Catalog": ["storageRoot"],
+    "databricks:index/schema:Schema": ["storageRoot"],
+    "databricks:index/volume:Volume": ["storageLocation", "volumeType"],
+    "databricks:index/sqlTable:SqlTable": ["tableType", "dataSourceFormat", "partitions", "storageCredentialName", "options"],
+    "databricks:index/registeredModel:RegisteredModel": ["storageLocation"],
+    "databricks:index/modelServing:ModelServing": ["routeOptimized"],
+};
+
+/**
  * The replacement triggers of a type that keep its identity: `*` when any input change replaces it
  * (no update), else each replace-field that is not an identity field. A resource of such a type needs
  * `deleteBeforeReplace` (or a reason it cannot be replaced that way: `SAME_IDENTITY_EXEMPT`).
@@ -83,7 +102,9 @@ export function identityOf(type: string, inputs: Record<string, unknown>): strin
 export function identityKeepingTriggers(type: string): string[] {
     const identity = IDENTITY_FIELDS[type];
     const facts = factsFor(type);
-    if (!identity || !facts) return [];
+    if (!identity) return [];
+    if (SAME_IDENTITY_TRIGGERS[type]) return [...SAME_IDENTITY_TRIGGERS[type]];
+    if (!facts) return [];
     if (facts.anyInputReplaces) return ["*"];
     return facts.fields.filter((f) => f.effect === "replace" && !identity.includes(f.path.split(".")[0])).map((f) => f.path);
 }

@@ -21,6 +21,7 @@ import { dormantFor, dormantSettings } from "../components/settings/dormant";
 import { NAMESPACE, isConfigError } from "../components/settings/validate";
 import { GrantsReport, grantsReport, renderGrantsReport } from "./grants-report";
 import { PlanDiff, diffPlans, renderDiff } from "./diff";
+import { providerAnswers } from "./verify/seam";
 import { renderArm } from "./arm";
 import { MOCK_TENANT, PlannedResource, ProgramRun, ROOT, runProgram } from "./harness";
 import { renderMermaid } from "./mermaid";
@@ -213,12 +214,17 @@ export interface DiffDocument {
     policies: PolicyReport;
 }
 
-/** Plans the stack without and with `diffSets` and compares the two (config errors of either throw). */
-export async function planDiff(stack: string, overrides: ConfigOverride[], diffSets: ConfigOverride[]): Promise<DiffDocument> {
+/**
+ * Plans the stack without and with `diffSets` and compares the two (config errors of either throw).
+ * `askProviders: false` leaves out the providers `npm run verify` built (generated docs must not depend
+ * on whether this machine has built them).
+ */
+export async function planDiff(stack: string, overrides: ConfigOverride[], diffSets: ConfigOverride[], { askProviders = true } = {}): Promise<DiffDocument> {
     const before = await plan(stack, overrides);
     const after = await plan(stack, [...overrides, ...diffSets]);
     const dormant = dormantSettings(resolvedConfig(after.run));
-    const diff = diffPlans(before.run.resources, after.run.resources);
+    // "Replace or update" from the providers `npm run verify` has built, with unknowns propagated.
+    const diff = diffPlans(before.run.resources, after.run.resources, await providerAnswers(before.run.resources, after.run.resources, { askProviders }));
     diff.dormant = diffSets.flatMap(({ path }) => {
         const found = dormantFor(path, dormant);
         return found ? [{ path, reason: found.reason }] : [];

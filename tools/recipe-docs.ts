@@ -140,7 +140,10 @@ export function recipeOutput(doc: DiffDocument): string {
 export type Differ = (stack: string, overrides: ConfigOverride[], diffSets: ConfigOverride[]) => Promise<DiffDocument>;
 
 /** The generated section of a recipe: the commands, then the plan command and what it prints. */
-export async function recipeSection(recipe: Recipe, differ: Differ = planDiff): Promise<string> {
+/** The docs' differ: the kept rules only, so a page reads the same on every machine (built providers or not). */
+export const docsDiffer: Differ = (stack, overrides, diffSets) => planDiff(stack, overrides, diffSets, { askProviders: false });
+
+export async function recipeSection(recipe: Recipe, differ: Differ = docsDiffer): Promise<string> {
     const doc = await differ(recipe.stack, (recipe.scenario ?? []).map(parseOverride), recipe.changes.map(parseOverride));
     const lines = ["```bash"];
     if (recipe.commands) lines.push(`pulumi stack select ${recipe.stack}`, ...configCommands(recipe));

@@ -1,7 +1,7 @@
 /**
- * Which input changes replace a resource, per resource type this program registers: the offline
- * stand-in for the providers' `ForceNew` / `replaceOnChanges` metadata, which the installed SDKs do
- * not ship (`@pulumi/databricks` has no schema JSON). Used by the plan's `--diff-set` mode to say
+ * Which input changes replace a resource, per resource type this program registers, where no provider
+ * built here answers: the offline stand-in for the providers' `ForceNew` / `replaceOnChanges` metadata,
+ * which the installed SDKs do not ship (`@pulumi/databricks` has no schema JSON). Used by the plan's `--diff-set` mode to say
  * whether a config change would replace anything. Pure data and lookups, unit-tested.
  *
  * Sources (read from the providers' source, not guessed):
@@ -10,9 +10,15 @@
  *    (StorageAccount `isHnsEnabled` and `location`, RoleAssignment `principalId` and `scope`,
  *    Databricks Workspace `computeMode`, ResourceGroup `location`); tracked resources' `location`
  *    is create-only in the ARM common types.
- *  - databricks: `ForceNew` / `tf:"force_new"` in terraform-provider-databricks (serving,
- *    secrets, catalog, permissions, grants); resources without an Update (Secret, SecretAcl)
- *    replace on any input change.
+ *  - databricks: RETIRED. The provider answers itself: `npm run verify` builds it and
+ *    tools/verify/replace.ts asks its PlanResourceChange (`requires_replace`). Kept only what its plan
+ *    cannot say: a serving endpoint's inference-table location, which the API refuses to move at
+ *    apply time (`rejected`). Without the built provider these types count as not modelled.
+ *  - pulumi:providers:databricks (kept): a new host or workspace id moves every resource of the
+ *    provider; that is the engine's handling of provider configuration, not a provider answer.
+ *  - time (kept): terraform-provider-time's Sleep replaces when `triggers` change.
+ *  - azuread, random, command, azure-native (kept): their provider code cannot be built here (the
+ *    module proxy refuses their modules; docs/verify.md has the exact answers), so these stay:
  *  - azuread: ApplicationPassword has no update (every argument ForceNew); ServicePrincipal
  *    `client_id` is ForceNew.
  *  - random: every RandomString / RandomPassword argument is ForceNew.
@@ -39,16 +45,20 @@ export interface TypeFacts {
     source: string;
     /** True when the provider has no in-place update: any input change replaces. */
     anyInputReplaces?: boolean;
+    /**
+     * True when the provider itself answers "replace or update" (tools/verify/replace.ts asks it): `fields`
+     * then holds only what its plan cannot say; without the built provider the type counts as not modelled.
+     */
+    providerAnswers?: boolean;
     fields: FieldFact[];
 }
 
 const replace = (why: string, ...paths: string[]): FieldFact[] => paths.map((path) => ({ path, effect: "replace" as const, why }));
 const PATH_PARAM = "ARM URL path parameter";
 const CREATE_ONLY = "create-only in the ARM spec";
-const FORCE_NEW = "ForceNew in terraform-provider-databricks";
 
 const AZURE_NATIVE = "pulumi-azure-native provider/pkg/gen (path parameters, x-ms-mutability, forceNewMap)";
-const TF_DATABRICKS = "terraform-provider-databricks resource schemas (ForceNew, tf:\"force_new\")";
+const PROVIDER_ANSWERS = "the Databricks provider's own plan (npm run verify builds it; without it: not modelled)";
 
 /** Securable fields of `databricks.Grants` (each ForceNew: the grant set belongs to one securable). */
 export const GRANT_SECURABLES = ["catalog", "schema", "table", "volume", "model", "function", "storageCredential", "externalLocation", "metastore", "share", "foreignConnection"];
@@ -138,16 +148,6 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
     "azure-native:monitor:DiagnosticSetting": { source: AZURE_NATIVE, fields: replace(PATH_PARAM, "resourceUri", "name") },
     "azure-native:keyvault:Vault": { source: AZURE_NATIVE, fields: [...replace(PATH_PARAM, "resourceGroupName", "vaultName"), ...replace(CREATE_ONLY, "location")] },
     "azure-native:keyvault:Key": { source: AZURE_NATIVE, fields: [...replace(PATH_PARAM, "resourceGroupName", "vaultName", "keyName"), ...replace("a key's type and size are fixed at creation", "properties.kty", "properties.keySize")] },
-    "databricks:index/systemSchema:SystemSchema": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "schema") },
-    "databricks:index/defaultNamespaceSetting:DefaultNamespaceSetting": { source: `${TF_DATABRICKS} (settings are updated in place)`, fields: [] },
-    "databricks:index/disableLegacyAccessSetting:DisableLegacyAccessSetting": { source: `${TF_DATABRICKS} (settings are updated in place)`, fields: [] },
-    "databricks:index/disableLegacyDbfsSetting:DisableLegacyDbfsSetting": { source: `${TF_DATABRICKS} (settings are updated in place)`, fields: [] },
-    "databricks:index/restrictWorkspaceAdminsSetting:RestrictWorkspaceAdminsSetting": { source: `${TF_DATABRICKS} (settings are updated in place)`, fields: [] },
-    "databricks:index/ipAccessList:IpAccessList": { source: `${TF_DATABRICKS} (lists are replaced in place)`, fields: [] },
-    "databricks:index/permissionAssignment:PermissionAssignment": { source: `${TF_DATABRICKS} (no update)`, anyInputReplaces: true, fields: [] },
-    "databricks:index/mwsNetworkConnectivityConfig:MwsNetworkConnectivityConfig": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "name", "region") },
-    "databricks:index/mwsNccBinding:MwsNccBinding": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "workspaceId") },
-    "databricks:index/mwsNccPrivateEndpointRule:MwsNccPrivateEndpointRule": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "networkConnectivityConfigId", "resourceId", "groupId") },
     "azuread:index/application:Application": { source: "terraform-provider-azuread (updated in place)", fields: [] },
     "azuread:index/servicePrincipal:ServicePrincipal": { source: "terraform-provider-azuread", fields: replace("ForceNew in terraform-provider-azuread", "clientId") },
     "azuread:index/applicationPassword:ApplicationPassword": { source: "terraform-provider-azuread (no update)", anyInputReplaces: true, fields: [] },
@@ -156,46 +156,53 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
         source: "provider configuration",
         fields: replace("a different workspace: the provider's resources would be re-created there", "host", "azureWorkspaceResourceId"),
     },
-    "databricks:index/servicePrincipal:ServicePrincipal": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "applicationId") },
-    "databricks:index/secretScope:SecretScope": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "name", "initialManagePrincipal", "keyvaultMetadata") },
-    "databricks:index/secret:Secret": { source: `${TF_DATABRICKS} (no update)`, anyInputReplaces: true, fields: [] },
-    "databricks:index/secretAcl:SecretAcl": { source: `${TF_DATABRICKS} (no update)`, anyInputReplaces: true, fields: [] },
+    // Retired: the Databricks provider answers "replace or update" itself (`npm run verify` builds it;
+    // tools/verify/replace.ts asks its PlanResourceChange). Kept: what its plan cannot say.
+    ...Object.fromEntries(
+        [
+            "servicePrincipal:ServicePrincipal",
+            "secretScope:SecretScope",
+            "secret:Secret",
+            "secretAcl:SecretAcl",
+            "permissions:Permissions",
+            "grants:Grants",
+            "catalog:Catalog",
+            "schema:Schema",
+            "volume:Volume",
+            "registeredModel:RegisteredModel",
+            "externalLocation:ExternalLocation",
+            "sqlTable:SqlTable",
+            "app:App",
+            "storageCredential:StorageCredential",
+            "directory:Directory",
+            "workspaceFile:WorkspaceFile",
+            "pipeline:Pipeline",
+            "job:Job",
+            "sqlEndpoint:SqlEndpoint",
+            "clusterPolicy:ClusterPolicy",
+            "systemSchema:SystemSchema",
+            "defaultNamespaceSetting:DefaultNamespaceSetting",
+            "disableLegacyAccessSetting:DisableLegacyAccessSetting",
+            "disableLegacyDbfsSetting:DisableLegacyDbfsSetting",
+            "restrictWorkspaceAdminsSetting:RestrictWorkspaceAdminsSetting",
+            "workspaceConf:WorkspaceConf",
+            "ipAccessList:IpAccessList",
+            "permissionAssignment:PermissionAssignment",
+            "mwsNetworkConnectivityConfig:MwsNetworkConnectivityConfig",
+            "mwsNccBinding:MwsNccBinding",
+            "mwsNccPrivateEndpointRule:MwsNccPrivateEndpointRule",
+        ].map((t) => [`databricks:index/${t}`, { source: PROVIDER_ANSWERS, providerAnswers: true, fields: [] }]),
+    ),
     "databricks:index/modelServing:ModelServing": {
-        source: TF_DATABRICKS,
-        fields: [
-            ...replace("renaming an endpoint deletes it and creates a new one", "name"),
-            ...replace("route optimization cannot be updated", "routeOptimized"),
-            ...replace("legacy inference tables cannot move", "config.autoCaptureConfig.catalogName", "config.autoCaptureConfig.schemaName", "config.autoCaptureConfig.tableNamePrefix"),
-            ...["catalogName", "schemaName", "tableNamePrefix"].map((f) => ({
-                path: `aiGateway.inferenceTableConfig.${f}`,
-                effect: "rejected" as const,
-                why: "Databricks cannot change an inference table's catalog, schema or prefix once set (rename the endpoint to start over)",
-            })),
-        ],
+        source: PROVIDER_ANSWERS,
+        providerAnswers: true,
+        // Kept: the provider plans these as in-place updates; the serving API refuses them at apply time.
+        fields: ["catalogName", "schemaName", "tableNamePrefix"].map((f) => ({
+            path: `aiGateway.inferenceTableConfig.${f}`,
+            effect: "rejected" as const,
+            why: "Databricks cannot change an inference table's catalog, schema or prefix once set (rename the endpoint to start over)",
+        })),
     },
-    "databricks:index/permissions:Permissions": { source: TF_DATABRICKS, fields: replace("the ACL belongs to one object", ...PERMISSION_OBJECTS) },
-    "databricks:index/grants:Grants": { source: TF_DATABRICKS, fields: replace("the grant set belongs to one securable", ...GRANT_SECURABLES) },
-    "databricks:index/catalog:Catalog": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "name", "storageRoot") },
-    "databricks:index/schema:Schema": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "name", "catalogName", "storageRoot") },
-    "databricks:index/volume:Volume": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "catalogName", "schemaName", "storageLocation") },
-    "databricks:index/registeredModel:RegisteredModel": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "name", "catalogName", "schemaName", "storageLocation") },
-    "databricks:index/externalLocation:ExternalLocation": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "name") },
-    "databricks:index/sqlTable:SqlTable": {
-        source: TF_DATABRICKS,
-        fields: [
-            ...replace(FORCE_NEW, "catalogName", "schemaName", "tableType", "dataSourceFormat", "partitions", "storageCredentialName"),
-            ...replace("a column change drops and re-creates the table (terraform-provider-databricks #3001)", "columns"),
-        ],
-    },
-    "databricks:index/app:App": { source: TF_DATABRICKS, fields: replace("the app's name is its id", "name") },
-    "databricks:index/storageCredential:StorageCredential": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "name") },
-    "databricks:index/directory:Directory": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "path") },
-    "databricks:index/workspaceFile:WorkspaceFile": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "path") },
-    "databricks:index/pipeline:Pipeline": { source: TF_DATABRICKS, fields: replace(FORCE_NEW, "storage", "catalog") },
-    "databricks:index/job:Job": { source: `${TF_DATABRICKS} (jobs are reset in place)`, fields: [] },
-    "databricks:index/sqlEndpoint:SqlEndpoint": { source: `${TF_DATABRICKS} (warehouses are edited in place)`, fields: [] },
-    "databricks:index/clusterPolicy:ClusterPolicy": { source: `${TF_DATABRICKS} (policies are edited in place)`, fields: [] },
-    "databricks:index/workspaceConf:WorkspaceConf": { source: `${TF_DATABRICKS} (custom_config is patched in place)`, fields: [] },
     "random:index/randomPassword:RandomPassword": { source: "terraform-provider-random (no update)", anyInputReplaces: true, fields: [] },
     "time:index/sleep:Sleep": { source: "terraform-provider-time (triggers are ForceNew; a new duration waits nowhere)", fields: replace("waits again for the new trigger", "triggers") },
     // pulumi-command: `triggers` replaces (re-runs `create`); with no `update` command, a change to `create` re-runs it too.
