@@ -145,10 +145,8 @@ def expectations(drop, warn):
     table_properties={"quality": "bronze"},
 )
 def payment_events_raw():
-    return (
-        landing_stream()
-        .withColumn("_source_file", F.col("_metadata.file_path"))
-        .withColumn("_ingested_at", F.current_timestamp())
+    return landing_stream().select(
+        "*", F.col("_metadata.file_path").alias("_source_file"), F.current_timestamp().alias("_ingested_at")
     )
 
 
@@ -206,10 +204,9 @@ def payment_events_quarantine():
 
     return (
         spark.readStream.table("payment_events_typed")
-        .withColumn("dropped_by", broken(DROP_EXPECTATIONS))
-        .withColumn("warned_by", broken(WARN_EXPECTATIONS))
+        .select("*", broken(DROP_EXPECTATIONS).alias("dropped_by"), broken(WARN_EXPECTATIONS).alias("warned_by"))
         .where((F.size("dropped_by") > 0) | (F.size("warned_by") > 0))
-        .withColumn("dropped", F.size("dropped_by") > 0)
+        .select("*", (F.size("dropped_by") > 0).alias("dropped"))
     )
 
 
@@ -220,6 +217,9 @@ def payment_events_quarantine():
 )
 def payments_daily_summary():
     approved = F.col("status") == "APPROVED"
+    # select, not withColumn, over another dataset of the pipeline: open-source Spark plans
+    # withColumn eagerly over Spark Connect, resolving the input to the table already in the
+    # catalog, so the pipeline no longer sees the dependency and refreshes gold before silver.
     return (
         spark.read.table(f"{SILVER}.payment_events")
         .groupBy(F.to_date("event_time").alias("event_date"), "merchant_id", "currency")
@@ -228,7 +228,7 @@ def payments_daily_summary():
             F.sum(F.when(approved, 1).otherwise(0)).alias("approved"),
             F.sum(F.when(approved, F.col("amount")).otherwise(F.lit(0))).alias("approved_amount"),
         )
-        .withColumn("approval_rate", F.round(F.col("approved") / F.col("transactions"), 4))
+        .select("*", F.round(F.col("approved") / F.col("transactions"), 4).alias("approval_rate"))
     )
 
 
