@@ -14,6 +14,7 @@ from pyspark.sql import SparkSession
 # Settings that keep a tiny local run fast and its results comparable with Databricks.
 LOCAL_CONF = {
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     # Databricks computes in UTC unless told otherwise; gold's event_date depends on it.
     "spark.sql.session.timeZone": "UTC",
     # A few hundred sample rows do not need 200 shuffle partitions (most of the run time otherwise).

@@ -27,7 +27,8 @@ def test_tables_land_in_the_deployed_schemas_of_the_local_catalog(medallion, spa
         assert stack.schemas[layer] == deployed.setting(f"{layer}_schema"), "the local database is the deployed schema"
     assert stack.catalog == LOCAL_CATALOG
     for layer, names in TABLES.items():
-        found = {row.tableName for row in spark.sql(f"SHOW TABLES IN {stack.catalog}.{stack.schemas[layer]}").collect()}
+        listed = spark.catalog.listTables(stack.schemas[layer])
+        found = {t.name for t in listed if t.tableType != "VIEW" and not t.isTemporary}
         assert found == set(names), f"{layer} schema holds {sorted(found)}"
 
 
