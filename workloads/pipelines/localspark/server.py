@@ -51,6 +51,12 @@ class LocalSpark:
             builder = builder.config(key, value)
         self.session = builder.getOrCreate()
         self.session.sparkContext.setLogLevel("ERROR")
+        # Every client that stops its session (each pipeline update does) makes the server log
+        # a stack trace for the release it can no longer match: noise, not a failure.
+        jvm = self.session.sparkContext._jvm
+        jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(
+            "org.apache.spark.sql.connect.utils.ErrorUtils", jvm.org.apache.logging.log4j.Level.OFF
+        )
 
     def env(self):
         """Environment of a subprocess that should use this Spark (pipeline CLI, job tasks)."""
