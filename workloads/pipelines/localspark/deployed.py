@@ -9,6 +9,8 @@ import os
 import subprocess
 from dataclasses import dataclass, field
 
+from .server import LOCAL_CONF
+
 PROJECT_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 PIPELINES_DIR = os.path.join(PROJECT_ROOT, "workloads", "pipelines")
 PIPELINE_SOURCE = os.path.join(PIPELINES_DIR, "medallion", "payments.py")
@@ -106,14 +108,13 @@ class LocalStack:
         The library glob must be relative to the spec's folder, so it climbs to the repository's
         file rather than copying it: the file that runs is the file that is deployed.
         """
-        from .server import LOCAL_CONF  # the spec's configuration becomes the pipeline session's
-
         os.makedirs(os.path.dirname(self.spec_path), exist_ok=True)
         spec = {
             "name": self.name,
             "storage": "file://" + self.storage,
             "catalog": self.catalog,
             "database": self.schemas["bronze"],
+            # The spec's configuration becomes the pipeline session's: the local SQL settings too.
             "configuration": {**{k: v for k, v in LOCAL_CONF.items() if k.startswith("spark.sql.")}, **self.configuration(**overrides)},
             "libraries": [{"glob": {"include": os.path.relpath(PIPELINE_SOURCE, os.path.dirname(self.spec_path))}}],
         }
