@@ -84,6 +84,9 @@ export class Pipelines extends pulumi.ComponentResource {
                 schema: schemas.bronze,
                 libraries: [{ file: { path: files.pipelineSource } }],
                 configuration: {
+                    // The pipeline source also runs on open-source Spark (the local workload
+                    // tests set "spark"); here it reads with Auto Loader and uses expectations.
+                    "lakehouse.runtime": "databricks",
                     "lakehouse.catalog": args.catalogName,
                     "lakehouse.bronze_schema": schemas.bronze,
                     "lakehouse.silver_schema": schemas.silver,

@@ -83,6 +83,7 @@ describe("pipelines: every task, the pipeline and the warehouse target the confi
         expect(p.catalog).to.equal("acme_sales");
         expect(p.schema).to.equal("ledger_bronze");
         expect(p.configuration).to.deep.equal({
+            "lakehouse.runtime": "databricks",
             "lakehouse.catalog": "acme_sales",
             "lakehouse.bronze_schema": "ledger_bronze",
             "lakehouse.silver_schema": "ledger_silver",

@@ -3,7 +3,8 @@ seed a small sample batch on development stacks, and report what is waiting to b
 
 The KardiaFlow runbook did this by hand with a bootstrap notebook. Landing paths are Unity
 Catalog volume paths (/Volumes/<catalog>/<schema>/<volume>), mounted on job and serverless
-compute, so plain file APIs work.
+compute, so plain file APIs work. Any absolute file path works the same way, which is how the
+local workload tests run this step; a URI (dbfs:/, abfss://) does not, and is refused.
 """
 import argparse
 import json
@@ -37,7 +38,9 @@ def sample_events(now):
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--landing", required=True, help="landing volume path, /Volumes/<catalog>/<schema>/<volume>")
+    parser.add_argument(
+        "--landing", required=True, help="landing folder: the volume path /Volumes/<catalog>/<schema>/<volume> on Databricks"
+    )
     parser.add_argument("--mode", choices=("batch", "stream"), default="batch")
     parser.add_argument("--seed-sample", action="store_true", help="write a sample batch when a dataset folder is empty")
     return parser.parse_args(argv)
@@ -45,8 +48,11 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
-    if not args.landing.startswith("/Volumes/"):
-        print(f"--landing must be a Unity Catalog volume path, got {args.landing}", file=sys.stderr)
+    if not os.path.isabs(args.landing):
+        print(
+            f"--landing must be an absolute file path (a Unity Catalog volume path /Volumes/...), got {args.landing}",
+            file=sys.stderr,
+        )
         return 2
     now = datetime.now(timezone.utc)
     for dataset in DATASETS:

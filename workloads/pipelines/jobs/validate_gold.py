@@ -2,8 +2,8 @@
 validation stage. Fails the run (and so notifies) when a check fails.
 
 Checks: every medallion table and gold view exists and can be read; silver holds no row that
-breaks the dropping expectations; gold is not empty whenever silver is not; the daily summary
-adds up to the silver row count.
+breaks the dropping expectations and no event_id twice; gold is not empty whenever silver is
+not; the daily summary adds up to the silver row count.
 """
 import argparse
 import sys
@@ -12,7 +12,7 @@ from pyspark.sql import SparkSession
 
 TABLES = {
     "bronze": ["payment_events_raw"],
-    "silver": ["payment_events"],
+    "silver": ["payment_events", "payment_events_quarantine"],
     "gold": ["payments_daily_summary", "merchant_approval_rates", "v_executive_kpis", "v_merchants_below_average"],
 }
 
@@ -48,12 +48,18 @@ def main(argv):
 
     silver = quote(args.catalog, args.silver_schema, "payment_events")
     if "payment_events" in counts:
+        # Each comparison is guarded: a NULL amount or status is a broken row, not an unknown one.
         bad = spark.sql(
-            f"SELECT COUNT(*) AS n FROM {silver} WHERE event_id IS NULL OR event_time IS NULL OR amount <= 0 "
-            "OR status NOT IN ('APPROVED', 'DECLINED', 'REFUNDED')"
+            f"SELECT COUNT(*) AS n FROM {silver} WHERE event_id IS NULL OR event_time IS NULL "
+            "OR amount IS NULL OR amount <= 0 OR status IS NULL OR status NOT IN ('APPROVED', 'DECLINED', 'REFUNDED')"
         ).first()["n"]
         if bad:
             failures.append(f"{silver} has {bad} row(s) that break the dropping expectations")
+        duplicated = spark.sql(
+            f"SELECT COUNT(*) AS n FROM (SELECT event_id FROM {silver} GROUP BY event_id HAVING COUNT(*) > 1)"
+        ).first()["n"]
+        if duplicated:
+            failures.append(f"{silver} holds {duplicated} event_id(s) more than once")
         if counts["payment_events"] > 0 and counts.get("payments_daily_summary", 0) == 0:
             failures.append("silver has rows but the gold daily summary is empty")
         if "payments_daily_summary" in counts:

@@ -1,8 +1,10 @@
 -- Gold views over the pipeline's gold tables, run by the full-run job on the SQL warehouse.
 -- The job passes the catalog and the gold schema as named parameters (:catalog, :gold_schema),
--- so the views land in the same catalog.schema as the tables on every stack.
+-- so the views land in the same catalog.schema as the tables on every stack. SET CATALOG is
+-- Databricks' synonym of USE CATALOG that open-source Spark SQL also parses, so the local
+-- workload tests run this file unchanged.
 
-USE CATALOG IDENTIFIER(:catalog);
+SET CATALOG IDENTIFIER(:catalog);
 USE SCHEMA IDENTIFIER(:gold_schema);
 
 -- Daily KPIs across all merchants: what the executive dashboard reads.
