@@ -71,6 +71,7 @@ export function buildPlatform(config: LakehouseConfig) {
         security: config.security,
         managedServicesKey: keys?.managedServicesKey,
         tags: config.tags,
+        protect: config.protectData,
         adopt:
             config.adopt.workspace && config.adopt.managedResourceGroup
                 ? { id: config.adopt.workspace.id, managedResourceGroupId: config.adopt.managedResourceGroup.id }
@@ -143,8 +144,10 @@ export function buildPlatform(config: LakehouseConfig) {
     });
 
     // Unity Catalog: the single source of the catalog, schema, volume and model names every
-    // component below takes (and waits for). External locations validate through the access
-    // connector's role on the account, so the catalog waits for the whole storage component.
+    // component below takes (and waits for). Unity Catalog validates storage when it creates a
+    // credential or location, so the ordering rides on the data: the connector id is released only
+    // after its role has propagated, and each container URL only once the container exists (a
+    // component's dependsOn would not order its children).
     const catalog = new UnityCatalog(
         "catalog",
         {
@@ -157,7 +160,6 @@ export function buildPlatform(config: LakehouseConfig) {
             protectData: config.protectData,
             provider: workspace.provider,
         },
-        { dependsOn: [storage] },
     );
 
     // Lakeflow pipeline, full-run job, cluster policy.
@@ -232,16 +234,13 @@ export function buildPlatform(config: LakehouseConfig) {
 
     // Hardening last: restricting workspace admins must come after the deployer has set the job's
     // and the pipeline's run-as principal, and the default namespace needs the catalog.
-    new WorkspaceHardening(
-        "hardening",
-        {
-            production: config.production,
-            defaultCatalog: catalog.catalogName,
-            allowedIpRanges: config.network.workspaceAllowedIpRanges,
-            provider: workspace.provider,
-        },
-        { dependsOn: [pipelines, grants, ...(app ? [app] : [])] },
-    );
+    new WorkspaceHardening("hardening", {
+        production: config.production,
+        defaultCatalog: catalog.catalogName,
+        allowedIpRanges: config.network.workspaceAllowedIpRanges,
+        provider: workspace.provider,
+        after: [pipelines, grants, ...(app ? [app] : [])],
+    });
 
     return {
         resourceGroup: storage.resourceGroupName,

@@ -60,7 +60,7 @@ export class PrincipalDirectory extends pulumi.ComponentResource {
         void pulumi.output(
             lookup.catch((err: Error) => {
                 throw new Error(
-                    `lakehouse:principals.${role}: ${what} ${principal.name} is not in the Databricks account (${err.message}). Unity Catalog grants and workspace permissions need account-level principals: create or sync it in the account console (SCIM from Entra ID), and spell its name exactly, case included.`,
+                    `lakehouse:principals.${role}: ${what} ${principal.name} is not in the Databricks account (${err.message}). Unity Catalog grants and workspace permissions need account-level principals (a workspace-local group is not enough): create or sync it in the account console (SCIM from Entra ID), and spell its name exactly, case included.`,
                 );
             }),
         );

@@ -29,6 +29,11 @@ export interface DatabricksWorkspaceArgs {
     /** Tags for the workspace (Azure copies them to the managed resource group). */
     tags: Record<string, string>;
     /**
+     * Protect the workspace (production): it holds notebooks, jobs, queries and their history, and a
+     * change that replaces it (another VNet) must stop `pulumi up` rather than start from empty.
+     */
+    protect: boolean;
+    /**
      * An existing workspace to import instead of create (`lakehouse:adopt`), always protected, with
      * the ARM id of its managed resource group (a different one would replace the workspace).
      */
@@ -104,7 +109,7 @@ export class DatabricksWorkspace extends pulumi.ComponentResource {
                     : {}),
                 tags: args.tags,
             },
-            { parent: this, dependsOn: args.networkReady, ...adoptOptions(args.adopt?.id) },
+            { parent: this, dependsOn: args.networkReady, protect: args.protect, ...adoptOptions(args.adopt?.id) },
         );
 
         this.workspaceId = workspace.workspaceId;

@@ -325,4 +325,16 @@ describe("catalog: Unity Catalog validates storage only after the access connect
             expect(viaCredential, location.name).to.equal(true);
         }
     });
+
+    it("makes each external location wait for the container it points at", async () => {
+        const s = await planOf("dev");
+        const containers = s.ofType("azure-native:storage:BlobContainer");
+        const locations = s.ofType("databricks:index/externalLocation:ExternalLocation");
+        expect(locations.length).to.be.greaterThan(0);
+        for (const location of locations) {
+            const container = containers.find((c) => String(location.inputs.url).startsWith(`abfss://${c.inputs.containerName}@`));
+            expect(container, `${location.name} → ${location.inputs.url}`).to.not.equal(undefined);
+            expect(location.dependencies, location.name).to.include(container!.urn);
+        }
+    });
 });

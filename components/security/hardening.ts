@@ -33,6 +33,12 @@ export interface WorkspaceHardeningArgs {
     allowedIpRanges: string[];
     /** The workspace's Databricks provider. */
     provider: databricks.Provider;
+    /**
+     * What the settings wait for: restricting workspace admins must come after the deployer has set
+     * the job's and the pipeline's run-as principal. (A component's own `dependsOn` does not order
+     * its children, so every child takes this.)
+     */
+    after: pulumi.Resource[];
 }
 
 /**
@@ -44,13 +50,13 @@ export interface WorkspaceHardeningArgs {
 export class WorkspaceHardening extends pulumi.ComponentResource {
     constructor(name: string, args: WorkspaceHardeningArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakehouse:security:WorkspaceHardening", name, {}, opts);
-        const inWorkspace = { parent: this, provider: args.provider };
+        const inWorkspace = { parent: this, provider: args.provider, dependsOn: args.after };
 
         for (const schema of SYSTEM_SCHEMAS) new databricks.SystemSchema(`system-schema-${schema}`, { schema }, inWorkspace);
 
         // Legacy access can only be turned off once the default namespace is no longer hive_metastore.
         const namespace = new databricks.DefaultNamespaceSetting("default-namespace", { namespace: { value: args.defaultCatalog } }, inWorkspace);
-        new databricks.DisableLegacyAccessSetting("disable-legacy-access", { disableLegacyAccess: { value: true } }, { ...inWorkspace, dependsOn: [namespace] });
+        new databricks.DisableLegacyAccessSetting("disable-legacy-access", { disableLegacyAccess: { value: true } }, { ...inWorkspace, dependsOn: [...args.after, namespace] });
         new databricks.DisableLegacyDbfsSetting("disable-legacy-dbfs", { disableLegacyDbfs: { value: true } }, inWorkspace);
         new databricks.RestrictWorkspaceAdminsSetting(
             "restrict-workspace-admins",
@@ -64,7 +70,7 @@ export class WorkspaceHardening extends pulumi.ComponentResource {
             new databricks.IpAccessList(
                 "allowed-ip-ranges",
                 { label: "lakehouse-allowed", listType: "ALLOW", ipAddresses: args.allowedIpRanges, enabled: true },
-                { ...inWorkspace, dependsOn: [conf] },
+                { ...inWorkspace, dependsOn: [...args.after, conf] },
             );
         }
         this.registerOutputs({});
