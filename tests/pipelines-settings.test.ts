@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { resolveConfig } from "../components/config";
-import { quartzProblem } from "../components/settings/quartz";
+import { quartzProblem } from "../policies/quartz";
 import { isTimeZone } from "../components/settings/pipelines";
 import { ConfigError } from "../components/settings/validate";
 import { configRejection } from "./helpers";

@@ -8,7 +8,7 @@ import { kebab } from "../naming";
 import { SizeProfile, WAREHOUSE_SIZES, WarehouseSize } from "../sizing";
 import { PlatformSettings } from "./platform";
 import { DeclaredPrincipal, PLATFORM_ROLES, checkRole } from "./principals";
-import { QUARTZ_ALLOWED, quartzProblem } from "./quartz";
+import { QUARTZ_ALLOWED, quartzProblem } from "../../policies/quartz";
 import { Checker, PlainObject, keyPath } from "./validate";
 
 /** What the full-run job does by default: one triggered pipeline update, or a bounded micro-batch loop. */

@@ -22,7 +22,7 @@ import { AUTO, PIPELINE_MODES } from "./pipelines";
 import { COMPLIANCE_STANDARDS, POSTURES, SERVERLESS_PATHS } from "../network/settings";
 import { ENVIRONMENTS, ROTATION_GRACE_DAYS, STORAGE_SKUS } from "./platform";
 import { PLATFORM_ROLES, PRINCIPAL_KINDS } from "./principals";
-import { QUARTZ_ALLOWED } from "./quartz";
+import { QUARTZ_ALLOWED } from "../../policies/quartz";
 import { DATABRICKS_REGIONS, UNSUPPORTED_REGIONS } from "./regions";
 import { ENDPOINT_NAME, ENTITY_NAME, MAX_SERVED_ENTITIES, RATE_LIMIT_KEYS, RATE_LIMIT_PERIODS } from "./serving";
 

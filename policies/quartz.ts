@@ -1,7 +1,9 @@
 /**
  * Quartz cron expressions, as Databricks job schedules take them (`quartz_cron_expression`):
  * `seconds minutes hours day-of-month month day-of-week [year]`, one of the two day fields `?`.
- * Pure: unit-tested without mocks.
+ * The config checks them (`quartzProblem`); the cost estimate counts how often a job's schedule
+ * fires (`quartzFiresPerMonth`), in the plan and in the pack's budget rule, which is why this lives
+ * with the pack. Pure: unit-tested without mocks.
  */
 
 interface FieldSpec {
@@ -142,4 +144,102 @@ export function quartzProblem(expression: string): string | undefined {
             : "day-of-month and day-of-week are both set: one of them must be ? (Quartz cannot combine them)";
     }
     return undefined;
+}
+
+/** The values of one plain element (`*`, `v`, `a-b`, with an optional `/step`); ranges of months and days of week may wrap. */
+function expandElement(spec: FieldSpec, text: string): number[] {
+    const [base, stepText] = text.split("/");
+    const step = stepText === undefined ? 1 : Number(stepText);
+    let from = spec.min;
+    let to = spec.max;
+    if (base !== "*") {
+        const [a, b] = base.split("-").map((part) => value(spec, part) as number);
+        from = a;
+        // `a/step` runs to the end of the range; a lone value without a step is just itself.
+        to = b ?? (stepText === undefined ? a : spec.max);
+    }
+    const span = to >= from ? to - from : to - from + (spec.max - spec.min + 1);
+    const out: number[] = [];
+    for (let i = 0; i <= span; i += step) out.push(((from - spec.min + i) % (spec.max - spec.min + 1)) + spec.min);
+    return out;
+}
+
+/** The values a whole field allows (`*` and `?` allow all); undefined for a special day (L, W, #), matched per date instead. */
+function expandField(spec: FieldSpec, text: string): Set<number> | undefined {
+    if (text === "?") return expandField(spec, "*");
+    if (/[LW#]/i.test(text)) return undefined;
+    return new Set(text.split(",").flatMap((part) => expandElement(spec, part)));
+}
+
+const lastDayOf = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
+const weekdayOf = (year: number, month: number, day: number) => new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 1;
+const isWeekday = (dow: number) => dow >= 2 && dow <= 6;
+
+/** The working day nearest to `day` in its month (Quartz `W`: never crosses into another month). */
+function nearestWeekday(year: number, month: number, day: number): number {
+    const last = lastDayOf(year, month);
+    const target = Math.min(day, last);
+    const dow = weekdayOf(year, month, target);
+    if (dow === 7) return target === 1 ? 3 : target - 1;
+    if (dow === 1) return target === last ? target - 2 : target + 1;
+    return target;
+}
+
+/** Whether a day-of-month special (`L`, `L-n`, `LW`, `nW`) matches a date. */
+function matchesDayOfMonth(text: string, year: number, month: number, day: number): boolean {
+    const last = lastDayOf(year, month);
+    if (text === "L") return day === last;
+    if (text === "LW") {
+        let d = last;
+        while (!isWeekday(weekdayOf(year, month, d))) d--;
+        return day === d;
+    }
+    const offset = /^L-(\d+)$/.exec(text);
+    if (offset) return day === last - Number(offset[1]);
+    const weekday = /^(\d+)W$/.exec(text);
+    return weekday !== null && day === nearestWeekday(year, month, Number(weekday[1]));
+}
+
+/** Whether a day-of-week special (`L`, `nL`, `n#k`) matches a date. */
+function matchesDayOfWeek(text: string, year: number, month: number, day: number): boolean {
+    const dow = weekdayOf(year, month, day);
+    const spec = FIELDS[5];
+    if (text === "L") return dow === 7;
+    const last = /^(.+)L$/.exec(text);
+    if (last) return dow === value(spec, last[1]) && day + 7 > lastDayOf(year, month);
+    const [n, k] = text.split("#");
+    return dow === value(spec, n) && Math.ceil(day / 7) === Number(k);
+}
+
+/** Years 2001-2028: the calendar repeats every 28 years between 1901 and 2099, so their average month is exact. */
+const CYCLE = { from: 2001, years: 28 };
+
+/**
+ * How many times a valid expression fires in an average month (28 years of days, leap years and
+ * weekdays included), or undefined when it is not valid. A year field is not counted: the
+ * schedule is assumed to run every year.
+ */
+export function quartzFiresPerMonth(expression: string): number | undefined {
+    if (quartzProblem(expression) !== undefined) return undefined;
+    const [seconds, minutes, hours, dom, month, dow] = expression.trim().toUpperCase().split(/\s+/);
+    const perDay = [seconds, minutes, hours].reduce((n, text, i) => n * expandField(FIELDS[i], text)!.size, 1);
+    const months = expandField(FIELDS[4], month)!;
+    const byDate = dom === "?" ? dow : dom;
+    const plain = expandField(FIELDS[dom === "?" ? 5 : 3], byDate);
+    let days = 0;
+    for (let year = CYCLE.from; year < CYCLE.from + CYCLE.years; year++) {
+        for (let m = 1; m <= 12; m++) {
+            if (!months.has(m)) continue;
+            for (let day = 1; day <= lastDayOf(year, m); day++) {
+                const matches =
+                    plain !== undefined
+                        ? plain.has(dom === "?" ? weekdayOf(year, m, day) : day)
+                        : dom === "?"
+                          ? matchesDayOfWeek(byDate, year, m, day)
+                          : matchesDayOfMonth(byDate, year, m, day);
+                if (matches) days++;
+            }
+        }
+    }
+    return (perDay * days) / (CYCLE.years * 12);
 }
