@@ -10,6 +10,7 @@ import { ADOPT_DEFAULTS, ADOPT_KEYS, AdoptSettings, adoptedNames, parseAdopt } f
 import { NETWORK_DEFAULTS, NETWORK_KEYS, NetworkSettings, SECURITY_DEFAULTS, SecuritySettings, parseNetwork } from "./network/settings";
 import { APP_DEFAULTS, APP_KEYS, AppSettings, parseApp } from "./settings/app";
 import { CATALOG_DEFAULTS, CATALOG_KEYS, CatalogSettings, parseCatalog } from "./settings/catalog";
+import { COST_DEFAULTS, COST_KEYS, CostSettings, parseCost } from "./settings/cost";
 import { GRANTS_DEFAULTS, GRANTS_KEYS, GrantMatrix, parseGrants } from "./settings/grants";
 import { DeclaredPrincipal, PRINCIPALS_DEFAULTS, PRINCIPALS_KEYS, parsePrincipals } from "./settings/principals";
 import { PIPELINES_DEFAULTS, PIPELINES_KEYS, PipelinesSettings, parsePipelines } from "./settings/pipelines";
@@ -35,10 +36,12 @@ export interface LakehouseConfig extends PlatformSettings {
     network: NetworkSettings;
     /** `lakehouse:security`: diagnostic logs and workspace hardening. */
     security: SecuritySettings;
+    /** `lakehouse:cost`: the basis of the plan's cost estimate. */
+    cost: CostSettings;
 }
 
 /** Every `lakehouse:` key the program reads. `Pulumi.yaml` declares exactly these (tested). */
-export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...GRANTS_KEYS, ...SERVING_KEYS, ...PIPELINES_KEYS, ...APP_KEYS, ...NETWORK_KEYS, ...ADOPT_KEYS];
+export const CONFIG_KEYS: readonly string[] = [...PLATFORM_KEYS, ...PRINCIPALS_KEYS, ...CATALOG_KEYS, ...GRANTS_KEYS, ...SERVING_KEYS, ...PIPELINES_KEYS, ...APP_KEYS, ...NETWORK_KEYS, ...ADOPT_KEYS, ...COST_KEYS];
 
 /** The default of every key, as `Pulumi.yaml` declares it (tested). */
 export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
@@ -52,6 +55,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
     app: APP_DEFAULTS,
     network: NETWORK_DEFAULTS,
     security: SECURITY_DEFAULTS,
+    cost: COST_DEFAULTS,
 };
 
 /** Provider config the program reads from other namespaces. */
@@ -87,8 +91,9 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
         autoClusterNodes: autoClusterNodes(pipelines),
         usesServerless: pipelines.serverless || pipelines.warehouse.serverless || app.enabled || serving.endpoints.some((e) => e.enabled),
     });
+    const cost = parseCost(check, raw);
     check.done();
-    return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving, pipelines, app, network, security });
+    return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving, pipelines, app, network, security, cost });
 }
 
 /**

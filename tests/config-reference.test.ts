@@ -19,6 +19,8 @@ const BASE: PlainObject = { principals: { readers: { group: "data-readers" } } }
 /** A concrete example of each placeholder, by the map it keys. */
 function concrete(entryPath: string): string {
     return entryPath
+        .replace(/^cost\.rates\.<group>\.<region>\.<rate>$/, "cost.rates.vm.westeurope.Standard_D4ds_v5")
+        .replace(/^cost\.rates\.<group>\.<rate>$/, "cost.rates.dbu.jobsCompute")
         .replace(/^grants\.<role>/, "grants.pipeline")
         .replace(/<role>/g, "readers")
         .replace(/^adopt\.servingEndpoints\.<key>/, "adopt.servingEndpoints.classifier")

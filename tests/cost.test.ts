@@ -1,8 +1,9 @@
 /**
  * The cost estimate (policies/cost): how often a schedule fires, the rates and their overrides, the
  * usage assumptions, and the arithmetic of every kind of line on hand-made resources — each expected
- * figure worked out by hand in the comment beside it — unknown node types and regions reported,
- * never priced at zero.
+ * figure worked out by hand in the comment beside it — then the shipped stacks through the plan:
+ * prod costs more than dev, scale-to-zero and a paused schedule lower the idle cost, unknown node
+ * types and regions are reported, a size change costs more, a traffic shift nothing.
  */
 import { expect } from "chai";
 import { USAGE_DEFAULTS, costBasis, parseUsage } from "../policies/cost/basis";
@@ -10,6 +11,10 @@ import { CostLine, CostResource, estimateCost } from "../policies/cost/estimate"
 import { OVERRIDE_SOURCE, RATE_TABLE, Rates, parseRateOverrides } from "../policies/cost/rates";
 import { renderCost } from "../policies/cost/render";
 import { quartzFiresPerMonth } from "../policies/quartz";
+import { planDiff } from "../tools/plan";
+import { TRAINED } from "../tools/scenarios";
+import { parseOverride } from "../tools/stack-config";
+import { planOf, planTrained } from "./helpers";
 
 /** Collects what a parser rejects, as the config Checker would. */
 function collect() {
@@ -218,5 +223,52 @@ describe("cost: the arithmetic of each line", () => {
             `unpriced: ${workspace.name} enhanced security and compliance add-on: no rate for the enhanced security and compliance add-on (addOns.enhancedSecurity)`,
         ]);
         expect(e.region).to.equal("westeurope");
+    });
+});
+
+describe("cost: the shipped stacks through the plan", () => {
+    it("prices every line of dev and prod with its rate, quantity and assumption, and prod costs more than dev", async () => {
+        const dev = (await planOf("dev")).document.cost;
+        const prod = (await planOf("prod")).document.cost;
+        for (const cost of [dev, prod]) {
+            for (const l of cost.lines.filter((x) => !x.unpriced)) {
+                expect(l.rate, `${l.resource} ${l.item}`).to.not.equal(undefined);
+                expect(l.assumption.length, `${l.resource} ${l.item}`).to.be.greaterThan(5);
+                expect(l.active, `${l.resource} ${l.item}`).to.equal(Math.round(l.rate!.value * l.quantity.active * 100) / 100);
+            }
+            const sum = (state: "idle" | "active") => Math.round(cost.lines.reduce((s, l) => s + l[state], 0) * 100) / 100;
+            expect(cost.totals.idle.total).to.equal(sum("idle"));
+            expect(cost.totals.active.total).to.equal(sum("active"));
+        }
+        expect(dev.warnings).to.deep.equal([]);
+        expect(prod.warnings, "prod's enhanced security add-on has no list price").to.have.length(1);
+        expect(prod.totals.idle.total).to.be.greaterThan(dev.totals.idle.total);
+        expect(prod.totals.active.total).to.be.greaterThan(dev.totals.active.total);
+        expect(dev.totals.active.total).to.be.greaterThan(dev.totals.idle.total);
+    });
+
+    it("lowers the idle cost with scale-to-zero serving and with a paused schedule", async () => {
+        const idle = async (...sets: string[]) => (await planTrained("prod", ...sets)).document.cost.totals.idle.total;
+        const shipped = await idle();
+        expect(await idle("serving.scaleToZero=true")).to.be.lessThan(shipped);
+        expect(await idle("pipelines.schedule.paused=true")).to.be.lessThan(shipped);
+    });
+
+    it("prints the section: the totals, then each line's rate × quantity and the rates' sources", async () => {
+        const { document } = await planOf("prod");
+        const text = renderCost(document.cost).join("\n");
+        expect(text).to.match(/^Monthly cost \(USD, list prices, Azure in westeurope/);
+        expect(text).to.contain("= 0.7 USD per DBU (dbu.sqlServerless; dbcu-ratios) × ");
+        expect(text).to.contain("dbcu-ratios: https://learn.microsoft.com/");
+        expect(document.cost.sources["dbcu-ratios"].read, "--json carries each source with its date").to.equal("2024-09-10");
+    });
+
+    it("costs more after computeSize small → large on dev, and nothing more after prod's 90/10 → 50/50", async () => {
+        const size = (await planDiff("dev", [], [parseOverride("computeSize=large")], { askProviders: false })).diff.cost!;
+        expect(size.after.active.total - size.before.active.total).to.be.greaterThan(0);
+        expect(size.after.idle.total, "dev's schedule is paused: nothing more runs unattended").to.equal(size.before.idle.total);
+        const traffic = (await planDiff("prod", TRAINED.map(parseOverride), ["serving.traffic.challenger=50", "serving.traffic.champion=50"].map(parseOverride), { askProviders: false })).diff;
+        expect(traffic.changed.length, "the routes do change").to.equal(1);
+        expect(traffic.cost!.after).to.deep.equal(traffic.cost!.before);
     });
 });

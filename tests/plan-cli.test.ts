@@ -27,7 +27,7 @@ describe("offline plan: command line", () => {
         const { status, stdout, stderr } = plan("--stack", "dev", ...TRAINED.flatMap((set) => ["--set", set]), "--json");
         expect(status, stderr).to.equal(0);
         const doc = JSON.parse(stdout);
-        expect(doc).to.have.keys(["stack", "project", "resources", "outputs", "policies", "grants", "principalRoles", "quota", "reachability", "preconditions"]);
+        expect(doc).to.have.keys(["stack", "project", "resources", "outputs", "policies", "grants", "principalRoles", "quota", "reachability", "preconditions", "cost"]);
         // The grants report: principal → securables with granted and inherited privileges.
         for (const entries of Object.values<any[]>(doc.grants)) for (const e of entries) expect(e).to.have.keys(["kind", "name", "privileges", "inherited"]);
         expect(doc.stack).to.equal("dev");

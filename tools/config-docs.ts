@@ -22,6 +22,7 @@ export const CONFIG_SECTIONS: readonly { title: string; keys: readonly string[] 
     { title: "Pipelines", keys: ["pipelines"] },
     { title: "App", keys: ["app"] },
     { title: "Adopt", keys: ["adopt"] },
+    { title: "Cost", keys: ["cost"] },
 ];
 
 /** The top-level key of a path (`serving.traffic.<entity>` → `serving`; the location keeps its namespace). */

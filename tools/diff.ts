@@ -12,6 +12,8 @@
  * Limits: secrets render as "[secret]" in both plans, so a change inside a secret is not seen;
  * resources whose type `replacement.ts` does not model are reported as such, never as safe.
  */
+import type { CostTotals } from "../policies/cost/estimate";
+import { delta, money } from "../policies/cost/render";
 import { IDENTITY_FIELDS, identityOf } from "./identity";
 import { ChangeEffect, GRANT_SECURABLES, PERMISSION_OBJECTS, changeEffects, factsFor, sameValue } from "./replacement";
 import type { ProviderAnswer } from "./verify/replace";
@@ -98,6 +100,8 @@ export interface PlanDiff {
     access: AccessChange[];
     /** Diff-set paths that have no effect while something else is switched off. */
     dormant?: DormantChange[];
+    /** The monthly cost estimate before and after the change (policies/cost/estimate.ts). */
+    cost?: { before: CostTotals; after: CostTotals };
     /**
      * `rejected`: changes `pulumi up` would not carry out — an in-place change the API refuses, or a
      * protected resource the change would replace or delete. `hazards`: same-identity replacements.
@@ -292,6 +296,13 @@ function show(value: unknown): string {
     return text.length > 100 ? `${text.slice(0, 97)}...` : text;
 }
 
+/** `Monthly cost: idle 162.97 → 162.97 (0.00), active 415.62 → 3881.45 (+3465.83)`, and whether either side is a lower bound. */
+export function renderCostChange({ before, after }: { before: CostTotals; after: CostTotals }): string {
+    const state = (s: "idle" | "active") => `${s} ${money(before[s].total)} → ${money(after[s].total)} (${delta(after[s].total - before[s].total)})`;
+    const unpriced = Math.max(before.unpriced, after.unpriced);
+    return `  Monthly cost: ${state("idle")}, ${state("active")}${unpriced > 0 ? ` (lower bounds: lines unpriced before ${before.unpriced}, after ${after.unpriced})` : ""}`;
+}
+
 /** `data-analysts: + SELECT, USE_SCHEMA − MODIFY on schema lakehouse_dev.lakehouse_gold` */
 export function renderAccessChange(c: AccessChange): string {
     const parts = [c.added.length ? `+ ${c.added.join(", ")}` : "", c.removed.length ? `− ${c.removed.join(", ")}` : ""].filter(Boolean);
@@ -310,6 +321,7 @@ export function renderDiff(diff: PlanDiff, title: string): string {
             ` (${diff.unchanged} unchanged)`,
         "",
     ];
+    if (diff.cost) lines.splice(2, 0, renderCostChange(diff.cost));
     if (diff.changed.length + diff.created.length + diff.deleted.length === 0) {
         const dormant = diff.dormant ?? [];
         if (dormant.length === 0) lines.push("  No resource would change.");

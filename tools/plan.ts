@@ -13,6 +13,9 @@
  * Exit status: 0 plan ok · 1 config rejected (stderr names the key) · 2 a mandatory policy violated
  * (the report is still printed) · 3 the program failed for another reason (e.g. duplicate URNs).
  */
+import { CostBasis } from "../policies/cost/basis";
+import { CostEstimate, estimateCost } from "../policies/cost/estimate";
+import { renderCost } from "../policies/cost/render";
 import { Reachability, reachability, renderReachability } from "../policies/reachability";
 import { allPolicies } from "../policies/rules";
 import { PolicyReport, hasMandatoryViolation, runPolicies, stackPolicyConfig } from "../policies/runner";
@@ -57,11 +60,28 @@ export interface PlanDocument {
     quota: QuotaDemand;
     /** Which compute reaches which storage account, and how; how exposed each account is to the internet. */
     reachability: Reachability;
+    /** The monthly cost, idle and active, line by line with rate, quantity and assumption. */
+    cost: CostReport;
     /**
      * What must exist before `pulumi up`, outside this program: the model versions enabled endpoints
      * serve. A fresh stack needs none (a test holds the shipped stack files to that).
      */
     preconditions: string[];
+}
+
+/** The plan's cost section: the estimate and the basis it priced with. */
+export interface CostReport extends CostEstimate {
+    basis: CostBasis;
+}
+
+/** The estimate of a run's resources with the stack's basis. */
+export function costReport(resources: readonly PlannedResource[], config: Pick<LakehouseConfig, "cost">): CostReport {
+    const { basis } = config.cost;
+    const estimate = estimateCost(
+        resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.rawInputs, dependencies: r.dependencies })),
+        basis,
+    );
+    return { ...estimate, basis };
 }
 
 /** The model versions the enabled endpoints serve: Databricks refuses an endpoint whose version is not registered. */
@@ -178,6 +198,7 @@ export function parseArgs(argv: string[]): PlanOptions {
 export async function plan(stack: string, overrides: ConfigOverride[] = []): Promise<{ run: ProgramRun; document: PlanDocument }> {
     const run = await runProgram({ stack, overrides });
     const policies = await runPolicies(allPolicies, run.resources, stackPolicyConfig(stack));
+    const config = resolvedConfig(run);
     const document: PlanDocument = {
         stack: run.stack,
         project: run.project,
@@ -196,8 +217,9 @@ export async function plan(stack: string, overrides: ConfigOverride[] = []): Pro
         grants: grantsReport(run.resources),
         principalRoles: principalRoles(run),
         quota: quotaDemand(run.resources, String(run.config[LOCATION_KEY] ?? "")),
-        preconditions: preconditions(resolvedConfig(run)),
+        preconditions: preconditions(config),
         reachability: reachability(run.resources.map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: r.rawInputs, dependencies: r.dependencies.map((urn) => ({ urn })) }))),
+        cost: costReport(run.resources, config),
     };
     return { run, document };
 }
@@ -229,6 +251,7 @@ export async function planDiff(stack: string, overrides: ConfigOverride[], diffS
         const found = dormantFor(path, dormant);
         return found ? [{ path, reason: found.reason }] : [];
     });
+    diff.cost = { before: before.document.cost.totals, after: after.document.cost.totals };
     return {
         stack: after.document.stack,
         project: after.document.project,
@@ -281,6 +304,7 @@ export function renderText(document: PlanDocument): string {
     lines.push("", ...renderReachability(document.reachability));
     if (document.preconditions.length > 0) lines.push("", "Before pulumi up (outside this program):", ...document.preconditions.map((p) => `  ${p}`));
     lines.push("", ...renderQuota(document.quota));
+    lines.push("", ...renderCost(document.cost));
     lines.push("", policySummary(document.policies));
     const { violations } = document.policies;
     for (const v of violations) lines.push(`  [${v.level}] ${v.policy}: ${v.message}${v.urn ? `\n      ${v.urn}` : ""}`);
@@ -318,6 +342,7 @@ async function main(): Promise<number> {
             return hasMandatoryViolation(doc.policies) ? EXIT.mandatoryViolation : EXIT.ok;
         }
         const { run, document } = await plan(options.stack, options.overrides);
+        if (options.format === "json") for (const w of document.cost.warnings) note(`warning: ${w}`);
         const rendered: Record<PlanFormat, () => string> = {
             text: () => renderText(document),
             json: () => JSON.stringify(document, null, 2),

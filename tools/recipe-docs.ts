@@ -66,7 +66,11 @@ export const RECIPES: readonly Recipe[] = [
         scenario: TRAINED,
         changes: ["serving.traffic.challenger=50", "serving.traffic.champion=50"],
         commands: true,
-        claims: [inPlace, { says: "only the endpoint's routes change", holds: (d) => d.changed.length === 1 && d.changed[0].fields.every((f) => f.path.startsWith("config.trafficConfig.routes")) }],
+        claims: [
+            inPlace,
+            { says: "only the endpoint's routes change", holds: (d) => d.changed.length === 1 && d.changed[0].fields.every((f) => f.path.startsWith("config.trafficConfig.routes")) },
+            { says: "the monthly cost does not change: each served entity is billed for its own concurrency, whatever its share", holds: (d) => JSON.stringify(d.cost?.before) === JSON.stringify(d.cost?.after) },
+        ],
     },
     {
         id: "traffic-dev",
@@ -83,6 +87,7 @@ export const RECIPES: readonly Recipe[] = [
         claims: [
             inPlace,
             { says: "on dev only the warehouse and the clusters change", holds: (d) => changedTypes(d).every((t) => ["SqlEndpoint", "Pipeline", "Job", "ClusterPolicy"].includes(t)) },
+            { says: "the active monthly estimate rises with the warehouse size", holds: (d) => d.cost !== undefined && d.cost.after.active.total > d.cost.before.active.total },
         ],
     },
     {

@@ -13,6 +13,8 @@
  * Paths: `a.b.c` as `pulumi config set --path` writes them; `<name>` is a key of a map the user
  * chooses (`principals.<role>`), `[i]` an item of a list. `azure-native:location` keeps its namespace.
  */
+import { USAGE_FIELDS } from "../../policies/cost/basis";
+import { FLAT_GROUPS, RATE_TABLE, REGIONAL_GROUPS } from "../../policies/cost/rates";
 import { PERMISSION_LEVELS, PRIVILEGES } from "../../policies/privileges";
 import { APP_COMPUTE_SIZES, COMPUTE_SIZES, SERVING_WORKLOAD_SIZES, WAREHOUSE_SIZES, sizeProfile } from "../sizing";
 import { ARM_ID } from "./adopt";
@@ -478,6 +480,29 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         type: "string",
         allowed: `an endpoint name: ${ENDPOINT_NAME.allowed.replace(/^an endpoint name: /, "")}`,
         summary: "Import this existing endpoint as `serving.endpoints.<key>` (same name, enabled).",
+    },
+    // --- cost -----------------------------------------------------------------------------------
+    ...USAGE_FIELDS.map(
+        (f): ReferenceEntry => ({
+            path: `cost.usage.${f.name}`,
+            type: f.default === "auto" ? "auto or number" : "number",
+            allowed: `${f.default === "auto" ? "auto, or " : ""}0 to ${f.max}`,
+            summary: f.summary,
+        }),
+    ),
+    {
+        path: "cost.rates.<group>.<rate>",
+        type: "number",
+        allowed: "0 or more, in the table's unit",
+        summary: "Overrides one list price (negotiated prices, a node type the table lacks).",
+        details: `Groups and their rates (\`policies/cost/list-prices.json\`): ${FLAT_GROUPS.map((g) => `\`${g}\` (${RATE_TABLE[g].unit}: ${Object.keys(RATE_TABLE[g].values).join(", ")})`).join("; ")}. \`nodeDbu\` also takes any VM size, \`servingDbu\` any workload type.`,
+    },
+    {
+        path: "cost.rates.<group>.<region>.<rate>",
+        type: "number",
+        allowed: "0 or more, in the table's unit",
+        summary: "Overrides one regional list price, or prices a region the table lacks.",
+        details: `Regional groups: ${REGIONAL_GROUPS.map((g) => `\`${g}\` (${RATE_TABLE[g].unit}; in the table for ${Object.keys(RATE_TABLE[g].regions).join(", ")})`).join("; ")}. \`vm\` takes any VM size, e.g. \`pulumi config set --path cost.rates.vm.northeurope.Standard_D4ds_v5 0.25\`. A region or size with no rate is reported unpriced, never counted as zero.`,
     },
 ];
 
