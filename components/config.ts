@@ -36,7 +36,7 @@ export interface LakehouseConfig extends PlatformSettings {
     network: NetworkSettings;
     /** `lakehouse:security`: diagnostic logs and workspace hardening. */
     security: SecuritySettings;
-    /** `lakehouse:cost`: the basis of the plan's cost estimate. */
+    /** `lakehouse:cost`: the budget that alerts and the basis of the plan's cost estimate. */
     cost: CostSettings;
 }
 
@@ -91,7 +91,7 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
         autoClusterNodes: autoClusterNodes(pipelines),
         usesServerless: pipelines.serverless || pipelines.warehouse.serverless || app.enabled || serving.endpoints.some((e) => e.enabled),
     });
-    const cost = parseCost(check, raw);
+    const cost = parseCost(check, raw, platform, context.now);
     check.done();
     return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving, pipelines, app, network, security, cost });
 }

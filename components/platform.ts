@@ -2,6 +2,7 @@ import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { AclPrincipal } from "./access";
 import { DataApp } from "./app";
+import { StackBudget } from "./budget";
 import { UnityCatalog } from "./catalog";
 import { LakehouseConfig, workspaceAclRoles } from "./config";
 import { CatalogGrants } from "./grants";
@@ -119,6 +120,19 @@ export function buildPlatform(config: LakehouseConfig) {
         storageAccountId: storage.accountId,
         tags: config.tags,
     });
+
+    // The monthly budget that alerts: Azure's over both resource groups, Databricks' with the account.
+    if (config.cost.budget.amount > 0) {
+        new StackBudget("budget", {
+            settings: config.cost.budget,
+            resourceGroupId: storage.resourceGroupId,
+            resourceGroupName: storage.resourceGroupName,
+            managedResourceGroupName: names.managedResourceGroup,
+            workspaceId: workspace.workspaceId,
+            accountProvider,
+            tags: config.tags,
+        });
+    }
 
     // Who ACLs may name: assigned to the workspace first (and, with an account id, checked in the account at preview).
     const directory = new PrincipalDirectory("principals", {

@@ -254,10 +254,11 @@ describe("cost: the shipped stacks through the plan", () => {
         expect(await idle("pipelines.schedule.paused=true")).to.be.lessThan(shipped);
     });
 
-    it("prints the section: the totals, then each line's rate × quantity and the rates' sources", async () => {
+    it("prints the section with the budget beside the totals", async () => {
         const { document } = await planOf("prod");
-        const text = renderCost(document.cost).join("\n");
+        const text = renderCost(document.cost, document.cost.budget).join("\n");
         expect(text).to.match(/^Monthly cost \(USD, list prices, Azure in westeurope/);
+        expect(text).to.match(/active estimate \d+% of budget budget-lakehouse-prod \(12000\.00\)/);
         expect(text).to.contain("= 0.7 USD per DBU (dbu.sqlServerless; dbcu-ratios) × ");
         expect(text).to.contain("dbcu-ratios: https://learn.microsoft.com/");
         expect(document.cost.sources["dbcu-ratios"].read, "--json carries each source with its date").to.equal("2024-09-10");

@@ -284,6 +284,10 @@ export const TYPES: Readonly<Record<string, TypeSpec>> = {
         propertiesInput: "properties",
         renames: { "attributes.expires": "exp", "attributes.notBefore": "nbf" },
     },
+    "azure-native:monitor:ActionGroup": {
+        arm: "Microsoft.Insights/actionGroups",
+        name: ["actionGroupName"],
+    },
     "azure-native:consumption:Budget": {
         arm: "Microsoft.Consumption/budgets",
         name: ["budgetName"],

@@ -15,7 +15,7 @@
  */
 import { CostBasis } from "../policies/cost/basis";
 import { CostEstimate, estimateCost } from "../policies/cost/estimate";
-import { renderCost } from "../policies/cost/render";
+import { BudgetView, renderCost } from "../policies/cost/render";
 import { Reachability, reachability, renderReachability } from "../policies/reachability";
 import { allPolicies } from "../policies/rules";
 import { PolicyReport, hasMandatoryViolation, runPolicies, stackPolicyConfig } from "../policies/runner";
@@ -60,7 +60,7 @@ export interface PlanDocument {
     quota: QuotaDemand;
     /** Which compute reaches which storage account, and how; how exposed each account is to the internet. */
     reachability: Reachability;
-    /** The monthly cost, idle and active, line by line with rate, quantity and assumption. */
+    /** The monthly cost, idle and active, line by line with rate, quantity and assumption; the budget beside it. */
     cost: CostReport;
     /**
      * What must exist before `pulumi up`, outside this program: the model versions enabled endpoints
@@ -69,19 +69,21 @@ export interface PlanDocument {
     preconditions: string[];
 }
 
-/** The plan's cost section: the estimate and the basis it priced with. */
+/** The plan's cost section: the estimate, the basis it priced with, and the stack's budget. */
 export interface CostReport extends CostEstimate {
     basis: CostBasis;
+    /** Absent when the stack sets no budget (`lakehouse:cost.budget.amount` 0). */
+    budget?: BudgetView;
 }
 
-/** The estimate of a run's resources with the stack's basis. */
+/** The estimate of a run's resources with the stack's basis, and its budget. */
 export function costReport(resources: readonly PlannedResource[], config: Pick<LakehouseConfig, "cost">): CostReport {
-    const { basis } = config.cost;
+    const { basis, budget } = config.cost;
     const estimate = estimateCost(
         resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, inputs: r.rawInputs, dependencies: r.dependencies })),
         basis,
     );
-    return { ...estimate, basis };
+    return { ...estimate, basis, ...(budget.amount > 0 ? { budget: { name: budget.name, amount: budget.amount } } : {}) };
 }
 
 /** The model versions the enabled endpoints serve: Databricks refuses an endpoint whose version is not registered. */
@@ -304,7 +306,7 @@ export function renderText(document: PlanDocument): string {
     lines.push("", ...renderReachability(document.reachability));
     if (document.preconditions.length > 0) lines.push("", "Before pulumi up (outside this program):", ...document.preconditions.map((p) => `  ${p}`));
     lines.push("", ...renderQuota(document.quota));
-    lines.push("", ...renderCost(document.cost));
+    lines.push("", ...renderCost(document.cost, document.cost.budget));
     lines.push("", policySummary(document.policies));
     const { violations } = document.policies;
     for (const v of violations) lines.push(`  [${v.level}] ${v.policy}: ${v.message}${v.urn ? `\n      ${v.urn}` : ""}`);

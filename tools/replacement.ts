@@ -148,6 +148,15 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
     "azure-native:monitor:DiagnosticSetting": { source: AZURE_NATIVE, fields: replace(PATH_PARAM, "resourceUri", "name") },
     "azure-native:keyvault:Vault": { source: AZURE_NATIVE, fields: [...replace(PATH_PARAM, "resourceGroupName", "vaultName"), ...replace(CREATE_ONLY, "location")] },
     "azure-native:keyvault:Key": { source: AZURE_NATIVE, fields: [...replace(PATH_PARAM, "resourceGroupName", "vaultName", "keyName"), ...replace("a key's type and size are fixed at creation", "properties.kty", "properties.keySize")] },
+    "azure-native:monitor:ActionGroup": { source: AZURE_NATIVE, fields: [...replace(PATH_PARAM, "resourceGroupName", "actionGroupName"), ...replace(CREATE_ONLY, "location")] },
+    "azure-native:consumption:Budget": {
+        source: AZURE_NATIVE,
+        fields: [
+            ...replace(PATH_PARAM, "scope", "budgetName"),
+            // The Consumption API answers 400 "Start date of budgets cannot be updated. Please delete and create a new budget."
+            { path: "timePeriod.startDate", effect: "rejected", why: "Azure refuses to move a budget's start date (StackBudget sets it once and ignores it after)" },
+        ],
+    },
     "azuread:index/application:Application": { source: "terraform-provider-azuread (updated in place)", fields: [] },
     "azuread:index/servicePrincipal:ServicePrincipal": { source: "terraform-provider-azuread", fields: replace("ForceNew in terraform-provider-azuread", "clientId") },
     "azuread:index/applicationPassword:ApplicationPassword": { source: "terraform-provider-azuread (no update)", anyInputReplaces: true, fields: [] },
@@ -191,6 +200,7 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
             "mwsNetworkConnectivityConfig:MwsNetworkConnectivityConfig",
             "mwsNccBinding:MwsNccBinding",
             "mwsNccPrivateEndpointRule:MwsNccPrivateEndpointRule",
+            "budgetPolicy:BudgetPolicy",
         ].map((t) => [`databricks:index/${t}`, { source: PROVIDER_ANSWERS, providerAnswers: true, fields: [] }]),
     ),
     "databricks:index/modelServing:ModelServing": {

@@ -21,7 +21,7 @@ export type TriState = boolean | typeof AUTO;
 
 /** Azure VM sizes as Databricks names node types. */
 const NODE_TYPE = { pattern: /^Standard_[A-Za-z0-9_]+$/, allowed: "an Azure VM size such as Standard_D4ds_v5" };
-const EMAIL = { pattern: /^[^\s@,;<>]+@[^\s@,;<>]+\.[A-Za-z]{2,}$/, allowed: "an e-mail address such as data-oncall@example.com" };
+export const EMAIL = { pattern: /^[^\s@,;<>]+@[^\s@,;<>]+\.[A-Za-z]{2,}$/, allowed: "an e-mail address such as data-oncall@example.com" };
 /** IANA zone names (Java accepts the same ids): letters first, no offsets like +01:00. */
 const TIMEZONE_SHAPE = /^(?:[A-Z][A-Za-z_+-]*(?:\/[A-Za-z0-9_+-]+)*)$/;
 

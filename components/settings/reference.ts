@@ -19,6 +19,7 @@ import { PERMISSION_LEVELS, PRIVILEGES } from "../../policies/privileges";
 import { APP_COMPUTE_SIZES, COMPUTE_SIZES, SERVING_WORKLOAD_SIZES, WAREHOUSE_SIZES, sizeProfile } from "../sizing";
 import { ARM_ID } from "./adopt";
 import { APP_ENABLED, APP_NAME } from "./app";
+import { BUDGET_LIMITS } from "./cost";
 import { LANDING_LAYER, REQUIRED_LAYERS, SERVING_LAYER, UC_IDENTIFIER } from "./catalog";
 import { AUTO, PIPELINE_MODES } from "./pipelines";
 import { COMPLIANCE_STANDARDS, POSTURES, SERVERLESS_PATHS } from "../network/settings";
@@ -482,6 +483,32 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         summary: "Import this existing endpoint as `serving.endpoints.<key>` (same name, enabled).",
     },
     // --- cost -----------------------------------------------------------------------------------
+    {
+        path: "cost.budget.amount",
+        type: "number",
+        allowed: `0, or up to ${BUDGET_LIMITS.amount}`,
+        summary: "Monthly budget of the stack's resource groups, in the billing currency; 0: none.",
+        details:
+            "A budget becomes an Azure cost budget over the stack's resource group and the workspace's managed one (where the cluster VMs bill), starting on the first of the month of the first `pulumi up`, and, with `network.databricksAccountId`, a Databricks budget policy that tags the workspace's serverless usage.",
+    },
+    {
+        path: "cost.budget.thresholds",
+        type: "list of integer",
+        allowed: `${BUDGET_LIMITS.threshold.min}-${BUDGET_LIMITS.threshold.max} (percent), at most ${BUDGET_LIMITS.notificationsPerKind}`,
+        summary: "Percentages of the amount that alert once actually spent.",
+    },
+    {
+        path: "cost.budget.forecastThresholds",
+        type: "list of integer",
+        allowed: `${BUDGET_LIMITS.threshold.min}-${BUDGET_LIMITS.threshold.max} (percent), at most ${BUDGET_LIMITS.notificationsPerKind}`,
+        summary: "Percentages of the amount that alert once forecast for the month.",
+    },
+    {
+        path: "cost.budget.recipients",
+        type: "list of string",
+        allowed: `e-mail addresses (at most ${BUDGET_LIMITS.recipients})`,
+        summary: "Who the alerts go to; empty: the Owners of the resource groups.",
+    },
     ...USAGE_FIELDS.map(
         (f): ReferenceEntry => ({
             path: `cost.usage.${f.name}`,

@@ -1,0 +1,104 @@
+/**
+ * Budgets: `lakehouse:cost.budget` validated up front, the Azure budget and its alerts as the
+ * program registers them (scope, filter, start date, notifications, recipients or the Owners), the
+ * Databricks budget policy with the account-level provider.
+ */
+import { expect } from "chai";
+import { workspaceNumber } from "../components/budget";
+import { monthStart } from "../components/settings/cost";
+import { MOCK_SUBSCRIPTION } from "../tools/harness";
+import { planOf, rejectedConfig } from "./helpers";
+
+const BUDGET = "azure-native:consumption:Budget";
+const ACTION_GROUP = "azure-native:monitor:ActionGroup";
+const POLICY = "databricks:index/budgetPolicy:BudgetPolicy";
+const ACCOUNT = "network.databricksAccountId=11111111-2222-3333-4444-555555555555";
+
+describe("budget: lakehouse:cost.budget is checked before anything is registered", () => {
+    const cases: [string[], string, RegExp][] = [
+        [["cost.budget.amount=-5"], "lakehouse:cost.budget.amount", /a number from 0 to 1000000000/],
+        [["cost.budget.amount=lots"], "lakehouse:cost.budget.amount", /a number from 0/],
+        [["cost.budget.thresholds[0]=0"], "lakehouse:cost.budget.thresholds[0]", /an integer from 1 to 1000/],
+        [["cost.budget.thresholds[0]=2000"], "lakehouse:cost.budget.thresholds[0]", /an integer from 1 to 1000/],
+        [["cost.budget.thresholds[0]=80", "cost.budget.thresholds[1]=80"], "lakehouse:cost.budget.thresholds[1]", /no duplicates/],
+        [["cost.budget.forecastThresholds[0]=10", "cost.budget.forecastThresholds[1]=20", "cost.budget.forecastThresholds[2]=30", "cost.budget.forecastThresholds[3]=40", "cost.budget.forecastThresholds[4]=50", "cost.budget.forecastThresholds[5]=60"], "lakehouse:cost.budget.forecastThresholds", /at most 5 thresholds/],
+        [["cost.budget.recipients[0]=finops"], "lakehouse:cost.budget.recipients[0]", /an e-mail address/],
+        [["cost.budget.owner=me"], "lakehouse:cost.budget.owner", /a known field: amount, thresholds, forecastThresholds, recipients/],
+        [["cost.usage.storedGB=-1"], "lakehouse:cost.usage.storedGB", /a number from 0/],
+        [["cost.usage.jobRunsPerMonth=often"], "lakehouse:cost.usage.jobRunsPerMonth", /auto, or a number/],
+        [["cost.rates.gpu.A100=1"], "lakehouse:cost.rates.gpu", /a rate group: dbu, addOns/],
+        [["cost.rates.vm.northeurope.Standard_D4ds_v5=-0.1"], "lakehouse:cost.rates.vm.northeurope.Standard_D4ds_v5", /a number from 0/],
+    ];
+    for (const [sets, key, allowed] of cases) {
+        it(`refuses ${sets.join(" ")}, naming ${key}`, async () => {
+            const err = await rejectedConfig("dev", ...sets);
+            const issue = err.issues.find((i) => i.key === key);
+            expect(issue, err.message).to.not.equal(undefined);
+            expect(issue!.allowed).to.match(allowed);
+        });
+    }
+
+    it("refuses a budget with no threshold to alert at", async () => {
+        const err = await rejectedConfig("dev", "cost.budget.thresholds=[]", "cost.budget.forecastThresholds=[]");
+        expect(err.keys).to.include("lakehouse:cost.budget.thresholds");
+        expect(err.message).to.contain("at least one threshold");
+    });
+});
+
+describe("budget: the Azure budget and its alerts", () => {
+    it("keeps dev's budget at the subscription, over the stack's and the workspace's managed resource groups", async () => {
+        const budget = (await planOf("dev")).named(BUDGET, "budget");
+        expect(budget.inputs).to.deep.include({
+            budgetName: "budget-lakehouse-dev",
+            amount: 800,
+            category: "Cost",
+            timeGrain: "Monthly",
+            scope: `/subscriptions/${MOCK_SUBSCRIPTION}`,
+            filter: { dimensions: { name: "ResourceGroupName", operator: "In", values: ["rg-lakehouse-dev", "rg-lakehouse-dev-dbw-managed"] } },
+        });
+        expect(budget.inputs.timePeriod).to.deep.equal({ startDate: monthStart(new Date()) });
+        expect(budget.ignoreChanges, "Azure refuses to move a budget's start").to.deep.equal(["timePeriod.startDate"]);
+        expect(budget.parent).to.match(/lakehouse:budget:StackBudget::budget$/);
+    });
+
+    it("alerts the subscription's Owners through an action group when no recipient is set", async () => {
+        const scenario = await planOf("dev");
+        const group = scenario.named(ACTION_GROUP, "budget-owners");
+        expect(group.inputs).to.deep.include({ groupShortName: "budget", enabled: true, location: "global", resourceGroupName: "rg-lakehouse-dev" });
+        expect(group.inputs.armRoleReceivers).to.deep.equal([{ name: "owners", roleId: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", useCommonAlertSchema: true }]);
+        const notifications = scenario.named(BUDGET, "budget").inputs.notifications as Record<string, Record<string, unknown>>;
+        expect(Object.keys(notifications).sort()).to.deep.equal(["actual-100", "actual-80", "forecast-100"]);
+        expect(notifications["actual-80"]).to.deep.equal({ enabled: true, operator: "GreaterThanOrEqualTo", threshold: 80, thresholdType: "Actual", contactEmails: [], contactGroups: ["budget-owners-id"] });
+        expect(notifications["forecast-100"].thresholdType).to.equal("Forecasted");
+    });
+
+    it("mails the recipients instead, at the configured thresholds, with no action group", async () => {
+        const scenario = await planOf("prod", "cost.budget.recipients[0]=finops@example.com", "cost.budget.thresholds=[50, 90]", "cost.budget.forecastThresholds=[]");
+        expect(scenario.ofType(ACTION_GROUP)).to.deep.equal([]);
+        const notifications = scenario.named(BUDGET, "budget").inputs.notifications as Record<string, Record<string, unknown>>;
+        expect(Object.keys(notifications).sort()).to.deep.equal(["actual-50", "actual-90"]);
+        expect(notifications["actual-50"].contactEmails).to.deep.equal(["finops@example.com"]);
+        expect(notifications["actual-50"]).to.not.have.property("contactGroups");
+    });
+
+    it("registers no budget when the amount is 0, and no Databricks budget policy without the account", async () => {
+        const none = await planOf("dev", "cost.budget.amount=0");
+        expect([...none.ofType(BUDGET), ...none.ofType(ACTION_GROUP), ...none.ofType("lakehouse:budget:StackBudget")]).to.deep.equal([]);
+        expect(none.document.cost.budget).to.equal(undefined);
+        expect((await planOf("dev")).ofType(POLICY)).to.deep.equal([]);
+    });
+
+    it("adds a Databricks budget policy, bound to the workspace and tagged like the stack, with the account-level provider", async () => {
+        const policy = (await planOf("dev", ACCOUNT)).named(POLICY, "budget-policy");
+        expect(policy.provider).to.match(/pulumi:providers:databricks::account-provider$/);
+        expect(policy.inputs.policyName).to.equal("budget-lakehouse-dev");
+        expect(policy.inputs.bindingWorkspaceIds).to.deep.equal([1234567890123456]);
+        expect(policy.inputs.customTags).to.deep.include({ key: "stack", value: "dev" });
+    });
+
+    it("starts budgets on the first of the month, and binds only workspace ids JavaScript holds exactly", () => {
+        expect(monthStart(new Date("2026-12-31T23:59:00Z"))).to.equal("2026-12-01T00:00:00Z");
+        expect(workspaceNumber("1234567890123456")).to.equal(1234567890123456);
+        expect(() => workspaceNumber("9876543210987654")).to.throw(/not an integer JavaScript holds exactly/);
+    });
+});
