@@ -1,7 +1,8 @@
 /**
  * Budgets: `lakehouse:cost.budget` validated up front, the Azure budget and its alerts as the
  * program registers them (scope, filter, start date, notifications, recipients or the Owners), the
- * Databricks budget policy with the account-level provider.
+ * Databricks budget policy with the account-level provider, and the pack's budget rules on the
+ * shipped stacks: advisory over the budget, mandatory in production beyond the margin.
  */
 import { expect } from "chai";
 import { workspaceNumber } from "../components/budget";
@@ -100,5 +101,30 @@ describe("budget: the Azure budget and its alerts", () => {
         expect(monthStart(new Date("2026-12-31T23:59:00Z"))).to.equal("2026-12-01T00:00:00Z");
         expect(workspaceNumber("1234567890123456")).to.equal(1234567890123456);
         expect(() => workspaceNumber("9876543210987654")).to.throw(/not an integer JavaScript holds exactly/);
+    });
+});
+
+describe("budget: the pack's rules on the shipped stacks", () => {
+    const costFindings = async (stack: string, ...sets: string[]) =>
+        (await planOf(stack, ...sets)).document.policies.violations.filter((v) => v.policy.startsWith("cost-")).map((v) => `${v.level} ${v.policy}`);
+
+    it("finds the shipped stacks within their budgets", async () => {
+        expect(await costFindings("dev")).to.deep.equal([]);
+        expect(await costFindings("prod")).to.deep.equal([]);
+    });
+
+    it("warns on dev over its budget, however far, and never fails it", async () => {
+        expect(await costFindings("dev", "cost.budget.amount=100")).to.deep.equal(["advisory cost-estimate-within-budget"]);
+        const [message] = (await planOf("dev", "cost.budget.amount=100")).document.policies.violations.filter((v) => v.policy.startsWith("cost-")).map((v) => v.message);
+        // dev's active estimate, 415.62, is 316% over 100.
+        expect(message).to.equal("the active monthly estimate, 415.62 USD, exceeds budget budget-lakehouse-dev (100.00) by 316%; the plan's cost section (npm run plan) itemises it.");
+    });
+
+    it("fails prod beyond the margin, and only warns within it", async () => {
+        const active = (await planOf("prod")).document.cost.totals.active.total;
+        const within = Math.floor(active / 1.05); // about 5% over: within the 10% margin
+        expect(await costFindings("prod", `cost.budget.amount=${within}`)).to.deep.equal(["advisory cost-estimate-within-budget"]);
+        const beyond = Math.floor(active / 1.2); // about 20% over
+        expect(await costFindings("prod", `cost.budget.amount=${beyond}`)).to.have.members(["advisory cost-estimate-within-budget", "mandatory cost-estimate-within-budget-margin"]);
     });
 });

@@ -11,7 +11,7 @@ import { CostLine, CostResource, estimateCost } from "../policies/cost/estimate"
 import { OVERRIDE_SOURCE, RATE_TABLE, Rates, parseRateOverrides } from "../policies/cost/rates";
 import { renderCost } from "../policies/cost/render";
 import { quartzFiresPerMonth } from "../policies/quartz";
-import { planDiff } from "../tools/plan";
+import { costBasisNote, planDiff } from "../tools/plan";
 import { TRAINED } from "../tools/scenarios";
 import { parseOverride } from "../tools/stack-config";
 import { planOf, planTrained } from "./helpers";
@@ -271,5 +271,11 @@ describe("cost: the shipped stacks through the plan", () => {
         const traffic = (await planDiff("prod", TRAINED.map(parseOverride), ["serving.traffic.challenger=50", "serving.traffic.champion=50"].map(parseOverride), { askProviders: false })).diff;
         expect(traffic.changed.length, "the routes do change").to.equal(1);
         expect(traffic.cost!.after).to.deep.equal(traffic.cost!.before);
+    });
+
+    it("says when the budget rules would price with another basis than the stack", async () => {
+        expect(costBasisNote("dev", (await planOf("dev")).document.cost.basis)).to.equal(undefined);
+        const stored = (await planOf("dev", "cost.usage.storedGB=5000")).document.cost.basis;
+        expect(costBasisNote("dev", stored)).to.contain("policies/config/dev.json");
     });
 });

@@ -39,6 +39,14 @@ export interface PolicyCases {
 /** A resource whose tags say which environment the stack is (as every Azure resource of the program carries). */
 const productionTag = () => res("azure-native:resources:ResourceGroup", { resourceGroupName: "rg", tags: { environment: "production" } });
 const developmentTag = () => res("azure-native:resources:ResourceGroup", { resourceGroupName: "rg", tags: { environment: "development" } });
+/**
+ * A stack whose active estimate is 500 GB (the default usage.storedGB) × 0.0196 USD (hot LRS in
+ * westeurope) = 9.80 USD a month, with a budget of `amount` (none when 0).
+ */
+const pricedStack = (amount: number, tags: Record<string, string>) => [
+    res(T.account, { ...SECURE_ACCOUNT, location: "westeurope", sku: { name: "Standard_LRS" }, accessTier: "Hot", tags }),
+    res("azure-native:consumption:Budget", { budgetName: "b", amount, category: "Cost", timeGrain: "Monthly", scope: "/subscriptions/s" }),
+];
 /** A default-Deny network rule set with these IP rules. */
 const ipRules = (ranges: string[]) => ({ defaultAction: "Deny", bypass: "AzureServices", ipRules: ranges.map((iPAddressOrRange) => ({ iPAddressOrRange, action: "Allow" })) });
 /** Workspace settings `workspace-conf-hardened` accepts. */
@@ -778,4 +786,24 @@ export const CASES: Record<string, PolicyCases> = {
     },
     // ── Databricks Security Analysis Tool baseline (tests/policy-cases-sat.ts) ────────────
     ...SAT_CASES,
+    // ── Cost ──────────────────────────────────────────────────────────────────────────────
+    "cost-estimate-within-budget": {
+        violating: [
+            { title: "9.80 a month of storage against a budget of 9", resources: () => pricedStack(9, DEV), says: /active monthly estimate, 9\.80 USD, exceeds budget b \(9\.00\) by 9%/ },
+            { title: "usage in the policy config that is not a number", resources: () => pricedStack(100, DEV), config: { usage: { storedGB: "lots" } }, says: /invalid policy config\.usage\.storedGB = "lots"/ },
+        ],
+        compliant: [
+            { title: "9.80 a month against a budget of 10", resources: () => pricedStack(10, DEV) },
+            { title: "1,000 GB under the policy config's usage against a budget of 20", resources: () => pricedStack(20, DEV), config: { usage: { storedGB: 1000 } } },
+            { title: "no budget declared", resources: () => pricedStack(0, DEV).slice(0, 1) },
+        ],
+    },
+    "cost-estimate-within-budget-margin": {
+        violating: [{ title: "production 22.5% over a budget of 8", resources: () => pricedStack(8, PROD), says: /exceeds budget b \(8\.00\) by 23%.*Production allows 10% over/ }],
+        compliant: [
+            { title: "production 9% over a budget of 9: within the margin", resources: () => pricedStack(9, PROD) },
+            { title: "development over any margin", resources: () => pricedStack(1, DEV) },
+            { title: "production 22.5% over with a margin of 25", resources: () => pricedStack(8, PROD), config: { margin: 25 } },
+        ],
+    },
 };

@@ -18,6 +18,7 @@ import { CostEstimate, estimateCost } from "../policies/cost/estimate";
 import { BudgetView, renderCost } from "../policies/cost/render";
 import { Reachability, reachability, renderReachability } from "../policies/reachability";
 import { allPolicies } from "../policies/rules";
+import { costWithinBudget, policyBasis } from "../policies/rules/cost";
 import { PolicyReport, hasMandatoryViolation, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { LOCATION_KEY, LakehouseConfig, resolveConfig } from "../components/config";
 import { dormantFor, dormantSettings } from "../components/settings/dormant";
@@ -84,6 +85,17 @@ export function costReport(resources: readonly PlannedResource[], config: Pick<L
         basis,
     );
     return { ...estimate, basis, ...(budget.amount > 0 ? { budget: { name: budget.name, amount: budget.amount } } : {}) };
+}
+
+/**
+ * A note when the budget rules would price with another basis than the plan: they read their policy
+ * config, not the stack's (undefined when both agree).
+ */
+export function costBasisNote(stack: string, basis: CostBasis): string | undefined {
+    const entry = stackPolicyConfig(stack)[costWithinBudget.name];
+    const { basis: policy } = policyBasis(typeof entry === "object" ? (entry as { usage?: unknown; rates?: unknown }) : {});
+    if (JSON.stringify(policy) === JSON.stringify(basis)) return undefined;
+    return `lakehouse:cost.usage or .rates differ from the usage and rates of policies/config/${stack}.json (cost-estimate-within-budget and cost-estimate-within-budget-margin): the budget rules will price with theirs; repeat the stack's there`;
 }
 
 /** The model versions the enabled endpoints serve: Databricks refuses an endpoint whose version is not registered. */
@@ -344,6 +356,8 @@ async function main(): Promise<number> {
             return hasMandatoryViolation(doc.policies) ? EXIT.mandatoryViolation : EXIT.ok;
         }
         const { run, document } = await plan(options.stack, options.overrides);
+        const basisNote = costBasisNote(options.stack, document.cost.basis);
+        if (basisNote) note(`note: ${basisNote}`);
         if (options.format === "json") for (const w of document.cost.warnings) note(`warning: ${w}`);
         const rendered: Record<PlanFormat, () => string> = {
             text: () => renderText(document),

@@ -1,7 +1,7 @@
 /**
  * `lakehouse:cost`: the monthly budget that alerts (amount, thresholds, recipients) and the basis
- * the plan's cost estimate prices with (usage assumptions and rate overrides, read by the checks of
- * policies/cost/basis.ts). Pure: unit-tested without mocks.
+ * the plan's cost estimate prices with (usage assumptions and rate overrides, read by the same
+ * checks the pack's budget rules use: policies/cost/basis.ts). Pure: unit-tested without mocks.
  */
 import { CostBasis, USAGE_DEFAULTS, costBasis } from "../../policies/cost/basis";
 import { nonNegative } from "../../policies/cost/rates";
@@ -41,7 +41,7 @@ export interface BudgetSettings {
 
 export interface CostSettings {
     budget: BudgetSettings;
-    /** What the plan's estimate prices with. */
+    /** What the plan's estimate prices with; the budget rules of the pack take the same from their policy config. */
     basis: CostBasis;
 }
 

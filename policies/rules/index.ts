@@ -6,6 +6,7 @@ import { azureRbacPolicies } from "./azure-rbac";
 import { azureStoragePolicies, storageGeoRedundant } from "./azure-storage";
 import { azureWorkspacePolicies } from "./azure-workspace";
 import { catalogObjectPolicies } from "./catalog-objects";
+import { costPolicies, costWithinBudgetMargin } from "./cost";
 import { dataProtectedInProduction, dataProtectionPolicies, noForceDestroyInProduction } from "./data-protection";
 import { databricksAccessPolicies } from "./databricks-access";
 import { databricksComputePolicies } from "./databricks-compute";
@@ -34,6 +35,7 @@ export const policyGroups: { title: string; policies: Policies }[] = [
     { title: "Entra ID", policies: entraPolicies },
     { title: "Data protection", policies: dataProtectionPolicies },
     { title: "Databricks Security Analysis Tool baseline", policies: satBaselinePolicies },
+    { title: "Cost", policies: costPolicies },
 ];
 
 export const allPolicies: Policies = policyGroups.flatMap((g) => g.policies);
@@ -54,4 +56,5 @@ export const productionPolicies: Policies = [
     storageNotPublicInProduction,
     privateEndpointsInProduction,
     auditDiagnosticSettings,
+    costWithinBudgetMargin,
 ];
