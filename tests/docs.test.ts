@@ -32,7 +32,7 @@ const texts: Record<string, string> = Object.fromEntries(pages.map((f) => [f, re
 const PAGES_FROM_OTHER_BRANCHES: string[] = [];
 
 /** The pages this branch writes; the link and contents checks need every one of them. */
-const PAGES = ["configuration", "architecture", "grants-and-policies", "serving", "pipelines", "workloads", "app", "networking", "operations", "adoption", "troubleshooting", "recipes", "verify", "scanner", "policies-escape-classes"].map((p) => `docs/${p}.md`);
+const PAGES = ["configuration", "architecture", "grants-and-policies", "serving", "pipelines", "workloads", "app", "networking", "cost", "operations", "adoption", "troubleshooting", "recipes", "verify", "scanner", "policies-escape-classes"].map((p) => `docs/${p}.md`);
 
 /** Shell commands shown in a page (bash blocks and inline code), continuations joined. */
 function shellCommands(text: string): string[] {

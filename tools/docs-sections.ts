@@ -8,6 +8,7 @@ import { LakehouseConfig } from "../components/config";
 import { policySummary, PlanDocument, plan, resolvedConfig } from "./plan";
 import type { ProgramRun } from "./harness";
 import { configReference } from "./config-docs";
+import { costFigures, rateTable } from "./cost-docs";
 import { criticalPath, formatSeconds } from "./critical-path";
 import { renderGrantsReport } from "./grants-report";
 import { architectureSection, renderMermaid } from "./mermaid";
@@ -159,6 +160,7 @@ export async function generatedSections(planner: Planner = defaultPlanner, diffe
         "docs/operations.md": { "first-deployment-runs": await firstDeploymentRuns(planner) },
         "docs/recipes.md": recipes,
         "docs/networking.md": { "network-plan": await networkPlan(planner) },
+        "docs/cost.md": { "cost-figures": await costFigures(planner, differ), "cost-rates": rateTable() },
     };
 }
 

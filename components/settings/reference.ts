@@ -489,7 +489,7 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         allowed: `0, or up to ${BUDGET_LIMITS.amount}`,
         summary: "Monthly budget of the stack's resource groups, in the billing currency; 0: none.",
         details:
-            "A budget becomes an Azure cost budget over the stack's resource group and the workspace's managed one (where the cluster VMs bill), starting on the first of the month of the first `pulumi up`, and, with `network.databricksAccountId`, a Databricks budget policy that tags the workspace's serverless usage. The pack's `cost-estimate-within-budget` warns when the plan's active estimate exceeds it; in production `cost-estimate-within-budget-margin` fails the preview beyond its `margin`.",
+            "A budget becomes an Azure cost budget over the stack's resource group and the workspace's managed one (where the cluster VMs bill), starting on the first of the month of the first `pulumi up`, and, with `network.databricksAccountId`, a Databricks budget policy that tags the workspace's serverless usage. The pack's `cost-estimate-within-budget` warns when the plan's active estimate exceeds it; in production `cost-estimate-within-budget-margin` fails the preview beyond its `margin`. See [Cost](cost.md).",
     },
     {
         path: "cost.budget.thresholds",
