@@ -2,7 +2,7 @@
  * Benchmarks (`npm run bench`): measured figures, printed, never asserted in tests.
  *
  *   npm run bench                 all sections
- *   npm run bench -- --only plan  one section (plan | typecheck | tests | catalog | serving)
+ *   npm run bench -- --only plan  one section (plan | typecheck | tests | catalog | serving | cost)
  *
  * Each timing is the median of several cold runs (a fresh process each), measured in this run
  * against the floor `node -e "require('@pulumi/pulumi')"`.
@@ -12,6 +12,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { catalogSection } from "./bench-catalog";
 import { servingSection } from "./bench-serving";
+import { runProgram } from "./harness";
+import { costReport, resolvedConfig } from "./plan";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -68,6 +70,22 @@ function testsSection(): void {
     console.log("");
 }
 
+/** The cost estimate alone, on prod's registered resources (the plan and the budget rules each compute it once). */
+async function costSection(): Promise<void> {
+    const run = await runProgram({ stack: "prod" });
+    const config = resolvedConfig(run);
+    const times: number[] = [];
+    for (let i = 0; i < 51; i++) {
+        const started = process.hrtime.bigint();
+        costReport(run.resources, config);
+        times.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    console.log("## Cost estimate, prod stack (in process, median of 51 runs)");
+    console.log(`${run.resources.length} resources → ${costReport(run.resources, config).lines.length} lines in ${times[25].toFixed(2)} ms`);
+    console.log("");
+}
+
 type Section = { name: string; run: () => void | Promise<void> };
 
 const sections: Section[] = [
@@ -76,6 +94,7 @@ const sections: Section[] = [
     { name: "tests", run: testsSection },
     { name: "catalog", run: () => catalogSection(9) },
     { name: "serving", run: servingSection },
+    { name: "cost", run: costSection },
 ];
 
 async function main(): Promise<void> {
