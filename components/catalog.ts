@@ -1,6 +1,7 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { GrantKind, SecurableRef, platformSecurables } from "./grant-matrix";
+import { PAYLOAD_SCHEMA_MARKER } from "../policies/privileges";
 import { METADATA_COLUMNS, METADATA_TABLE_PROPERTIES, primaryKeyDdl } from "./metadata-table";
 import { CatalogSettings, LANDING_LAYER, PAYLOADS, SERVING_LAYER } from "./settings/catalog";
 
@@ -54,7 +55,7 @@ export class UnityCatalog extends pulumi.ComponentResource {
     readonly modelNames: Record<string, pulumi.Output<string>>;
     /** Full name of the metadata table. */
     readonly metadataTableName: pulumi.Output<string>;
-    /** The statement that declares the metadata table's primary key (run once; see README). */
+    /** The statement that declares the metadata table's primary key (run once; see docs/grants-and-policies.md#unity-catalog-objects). */
     readonly metadataTablePrimaryKeyDdl: pulumi.Output<string>;
     /** Name of the storage credential. */
     readonly storageCredentialName: pulumi.Output<string>;
@@ -161,7 +162,7 @@ export class UnityCatalog extends pulumi.ComponentResource {
                 name: s.payloadSchema,
                 storageRoot: url(SERVING_LAYER, PAYLOAD_STORAGE_PATH),
                 comment: `Inference tables of the serving endpoints: request and response payloads, readable by the payload auditors only. ${managedBy}`,
-                properties: { contents: "inference-payloads" },
+                properties: { contents: PAYLOAD_SCHEMA_MARKER },
                 forceDestroy,
             },
             { ...data, dependsOn: [locations[SERVING_LAYER]] },

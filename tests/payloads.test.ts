@@ -3,7 +3,7 @@
  * their own, read only by the configured auditors, and the pack refuses any other arrangement.
  */
 import { expect } from "chai";
-import { planTrained, rejectedConfig } from "./helpers";
+import { planOf, planTrained, rejectedConfig } from "./helpers";
 
 const T = {
     schema: "databricks:index/schema:Schema",
@@ -23,6 +23,7 @@ describe("payloads: the inference tables' own schema", () => {
         expect(payloads.inputs).to.include({ catalogName: "lakehouse_prod", name: "lakehouse_payloads" });
         expect(String(payloads.inputs.storageRoot)).to.match(/^abfss:\/\/gold@[a-z0-9]+\.dfs\.core\.windows\.net\/payloads$/);
         expect(payloads.protect).to.equal(true);
+        expect(payloads.inputs.properties).to.deep.equal({ contents: "inference-payloads" });
         const endpoints = s.ofType(T.serving);
         expect(endpoints).to.have.length(2);
         for (const e of endpoints) {
@@ -52,11 +53,12 @@ describe("payloads: the inference tables' own schema", () => {
         expect(s.document.policies.violations.filter((v) => v.policy === "serving-payloads-private")).to.deep.equal([]);
     });
 
-    it("fails the plan when a config change lets the analysts read every schema of the catalog, payloads included", async () => {
-        const s = await planTrained("prod", 'grants.analysts.catalog=["USE_CATALOG","USE_SCHEMA","SELECT"]');
-        const found = s.document.policies.violations.filter((v) => v.policy === "serving-payloads-private");
-        expect(found.map((v) => v.level)).to.deep.equal(["mandatory"]);
-        expect(found[0].message).to.match(/^"data-analysts" can read them \(SELECT\) without being an auditor: catalog lakehouse_prod reaches the inference payloads in lakehouse_prod\.lakehouse_payloads/);
+    it("fails the plan when a config change lets the analysts read every schema of the catalog, payloads included, with or without endpoints on", async () => {
+        for (const s of [await planTrained("prod", 'grants.analysts.catalog=["USE_CATALOG","USE_SCHEMA","SELECT"]'), await planOf("prod", 'grants.analysts.catalog=["USE_CATALOG","USE_SCHEMA","SELECT"]')]) {
+            const found = s.document.policies.violations.filter((v) => v.policy === "serving-payloads-private");
+            expect(found.map((v) => v.level)).to.deep.equal(["mandatory"]);
+            expect(found[0].message).to.match(/^"data-analysts" can read them \(SELECT\) without being an auditor: catalog lakehouse_prod reaches the inference payloads in lakehouse_prod\.lakehouse_payloads/);
+        }
     });
 });
 

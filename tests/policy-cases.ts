@@ -466,6 +466,11 @@ export const CASES: Record<string, PolicyCases> = {
                 says: /^"data-analysts" can read them \(SELECT\) without being an auditor: schema lake\.payloads/,
             },
             {
+                title: "SELECT on a schema marked for payloads, before any endpoint logs to it",
+                resources: () => [res(T.schema, { catalogName: "lake", name: "payloads", properties: { contents: "inference-payloads" } }), grants({ schema: "lake.payloads" }, [[ANALYSTS, ["USE_SCHEMA", "SELECT"]]])],
+                says: /^"data-analysts" can read them \(SELECT\) without being an auditor: schema lake\.payloads reaches the inference payloads in lake\.payloads/,
+            },
+            {
                 title: "an auditor who may alter the payloads",
                 resources: () => [res(T.serving, endpoint([["champion", 100], ["challenger", 0]])), grants({ schema: "lake.payloads" }, [["clinical-auditors", ["USE_SCHEMA", "SELECT", "MODIFY"]]])],
                 config: { auditors: ["clinical-auditors"] },

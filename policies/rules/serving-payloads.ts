@@ -5,6 +5,7 @@
  * a reader of a shared schema (gold, where analysts and the app read) reads the payloads too.
  */
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { PAYLOAD_SCHEMA_MARKER } from "../privileges";
 import { effectivePrivileges, grantEntries } from "./access-model";
 import { PrincipalDirectory, describeSubject, matchesAny, selectorRoles } from "./principals";
 import { Maybe, TYPES, UNKNOWN, configOf, knownString, read, stringListSchema } from "./util";
@@ -50,7 +51,7 @@ function fold(name: string): string {
 export const servingPayloadsPrivate: StackValidationPolicy = {
     name: "serving-payloads-private",
     description:
-        "Serving endpoints log their payloads (every request and response) to a schema of their own: no registered model, table, volume or pipeline output shares it, and only the configured auditors can read it (SELECT, granted on the schema or passed down from the catalog); nobody, auditors included, can alter or re-grant the payloads (MODIFY, ALL_PRIVILEGES, MANAGE).",
+        "Serving endpoints log their payloads (every request and response) to a schema of their own: no registered model, table, volume or pipeline output shares it, and only the configured auditors can read it (SELECT, granted on the schema or passed down from the catalog); nobody, auditors included, can alter or re-grant the payloads (MODIFY, ALL_PRIVILEGES, MANAGE). A schema with properties.contents inference-payloads is held to this before any endpoint logs to it.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -67,10 +68,16 @@ export const servingPayloadsPrivate: StackValidationPolicy = {
             const key = fold(schema);
             payloadSchemas.set(key, [...(payloadSchemas.get(key) ?? []), endpoint]);
         }
+        // A schema declared for payloads (the program marks its own) is one before any endpoint logs to it.
+        for (const schema of args.resources.filter((r) => r.type === TYPES.schema && knownString(() => r.props.properties?.contents) === PAYLOAD_SCHEMA_MARKER)) {
+            const catalog = knownString(() => schema.props.catalogName);
+            const name = knownString(() => schema.props.name);
+            if (catalog !== undefined && name !== undefined && !payloadSchemas.has(fold(`${catalog}.${name}`))) payloadSchemas.set(fold(`${catalog}.${name}`), []);
+        }
         if (payloadSchemas.size === 0) return;
 
         for (const [schema, loggers] of payloadSchemas) {
-            const names = loggers.map((e) => e.name).join(", ");
+            const names = loggers.length > 0 ? loggers.map((e) => e.name).join(", ") : "the serving endpoints (the schema says contents: inference-payloads)";
             for (const r of args.resources) {
                 const placed = schemaOf(r);
                 if (placed === undefined || fold(placed) !== schema) continue;
