@@ -1,13 +1,16 @@
 import * as databricks from "@pulumi/databricks";
 import * as pulumi from "@pulumi/pulumi";
 import { GrantKind, SecurableRef, platformSecurables } from "./grant-matrix";
+import { PAYLOAD_SCHEMA_MARKER } from "../policies/privileges";
 import { METADATA_COLUMNS, METADATA_TABLE_PROPERTIES, primaryKeyDdl } from "./metadata-table";
-import { CatalogSettings, LANDING_LAYER, SERVING_LAYER } from "./settings/catalog";
+import { CatalogSettings, LANDING_LAYER, PAYLOADS, SERVING_LAYER } from "./settings/catalog";
 
 /** Sub-path of a layer's container that holds its schema's managed tables and volumes. */
 export const SCHEMA_STORAGE_PATH = "managed";
 /** Sub-path of the serving (gold) container that holds the catalog's own managed storage. */
 export const CATALOG_STORAGE_PATH = "catalog";
+/** Sub-path of the serving (gold) container that holds the inference payloads' managed tables. */
+export const PAYLOAD_STORAGE_PATH = "payloads";
 
 export interface UnityCatalogArgs {
     /** Resolved catalog settings: names, layers, landing volume, metadata table, metastore. */
@@ -35,7 +38,7 @@ export type CatalogSecurable = SecurableRef<pulumi.Output<string>>;
  * The Unity Catalog side of the lakehouse, the KMFlow runbook as one component: a storage
  * credential on the access connector, one external location per container, the catalog (managed
  * storage on the lakehouse account), one schema per medallion layer (each storing its managed data
- * in its own container), the landing volume for raw files, the metadata table, and the registered
+ * in its own container) and one for the inference payloads, the landing volume for raw files, the metadata table, and the registered
  * models serving uses. Grants are not here: they are rendered by `CatalogGrants` from these
  * outputs once every principal exists.
  */
@@ -44,13 +47,15 @@ export class UnityCatalog extends pulumi.ComponentResource {
     readonly catalogName: pulumi.Output<string>;
     /** Layer → schema name (without the catalog), e.g. `gold` → `lakehouse_gold`. */
     readonly schemaNames: Record<string, pulumi.Output<string>>;
+    /** The inference payloads' schema (without the catalog): where serving endpoints log requests and responses. */
+    readonly payloadSchemaName: pulumi.Output<string>;
     /** `/Volumes/<catalog>/<schema>_bronze/<volume>`: where raw files land. */
     readonly landingVolumePath: pulumi.Output<string>;
     /** Registered model → full name `<catalog>.<schema>_gold.<model>`. */
     readonly modelNames: Record<string, pulumi.Output<string>>;
     /** Full name of the metadata table. */
     readonly metadataTableName: pulumi.Output<string>;
-    /** The statement that declares the metadata table's primary key (run once; see README). */
+    /** The statement that declares the metadata table's primary key (run once; see docs/grants-and-policies.md#unity-catalog-objects). */
     readonly metadataTablePrimaryKeyDdl: pulumi.Output<string>;
     /** Name of the storage credential. */
     readonly storageCredentialName: pulumi.Output<string>;
@@ -147,6 +152,22 @@ export class UnityCatalog extends pulumi.ComponentResource {
         const landing = schemas[LANDING_LAYER];
         const serving = schemas[SERVING_LAYER];
 
+        // Inference payloads (the images and answers a caller sent) apart from every layer, so no
+        // reader of gold reads them: only the payload auditors are granted anything here. Managed
+        // storage beside gold's own path in the serving container (managed locations must not overlap).
+        const payloads = new databricks.Schema(
+            "schema-payloads",
+            {
+                catalogName: catalog.name,
+                name: s.payloadSchema,
+                storageRoot: url(SERVING_LAYER, PAYLOAD_STORAGE_PATH),
+                comment: `Inference tables of the serving endpoints: request and response payloads, readable by the payload auditors only. ${managedBy}`,
+                properties: { contents: PAYLOAD_SCHEMA_MARKER },
+                forceDestroy,
+            },
+            { ...data, dependsOn: [locations[SERVING_LAYER]] },
+        );
+
         // External, on the landing container: tools outside Databricks (azcopy, Data Factory, the
         // KMFlow API) can write raw files straight into the container and Unity Catalog governs
         // them through READ/WRITE VOLUME; dropping the volume never deletes the raw files.
@@ -198,7 +219,7 @@ export class UnityCatalog extends pulumi.ComponentResource {
 
         const fullNames: Record<GrantKind, (key: string) => pulumi.Output<string>> = {
             catalog: () => catalog.name,
-            schema: (layer) => pulumi.interpolate`${catalog.name}.${schemas[layer].name}`,
+            schema: (key) => pulumi.interpolate`${catalog.name}.${(key === PAYLOADS ? payloads : schemas[key]).name}`,
             volume: () => pulumi.interpolate`${volume.catalogName}.${volume.schemaName}.${volume.name}`,
             table: () => pulumi.interpolate`${table.catalogName}.${table.schemaName}.${table.name}`,
             registered_model: (model) => modelNames[model],
@@ -206,6 +227,7 @@ export class UnityCatalog extends pulumi.ComponentResource {
 
         this.catalogName = catalog.name;
         this.schemaNames = schemaNames;
+        this.payloadSchemaName = payloads.name;
         this.landingVolumePath = pulumi.interpolate`/Volumes/${volume.catalogName}/${volume.schemaName}/${volume.name}`;
         this.modelNames = modelNames;
         this.metadataTableName = fullNames.table(s.metadataTable);
@@ -216,6 +238,7 @@ export class UnityCatalog extends pulumi.ComponentResource {
         this.registerOutputs({
             catalogName: this.catalogName,
             schemaNames: this.schemaNames,
+            payloadSchemaName: this.payloadSchemaName,
             landingVolumePath: this.landingVolumePath,
             modelNames: this.modelNames,
             metadataTableName: this.metadataTableName,

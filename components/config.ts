@@ -11,7 +11,7 @@ import { NETWORK_DEFAULTS, NETWORK_KEYS, NetworkSettings, SECURITY_DEFAULTS, Sec
 import { APP_DEFAULTS, APP_KEYS, AppSettings, parseApp } from "./settings/app";
 import { CATALOG_DEFAULTS, CATALOG_KEYS, CatalogSettings, parseCatalog } from "./settings/catalog";
 import { COST_DEFAULTS, COST_KEYS, CostSettings, parseCost } from "./settings/cost";
-import { GRANTS_DEFAULTS, GRANTS_KEYS, GrantMatrix, parseGrants } from "./settings/grants";
+import { GRANTS_DEFAULTS, GRANTS_KEYS, GrantMatrix, PAYLOAD_AUDITORS_DEFAULT, parseGrants, parsePayloadAuditors, withPayloadAuditors } from "./settings/grants";
 import { DeclaredPrincipal, PRINCIPALS_DEFAULTS, PRINCIPALS_KEYS, parsePrincipals } from "./settings/principals";
 import { PIPELINES_DEFAULTS, PIPELINES_KEYS, PipelinesSettings, parsePipelines } from "./settings/pipelines";
 import { PLATFORM_DEFAULTS, PLATFORM_KEYS, PlatformSettings, parsePlatform } from "./settings/platform";
@@ -25,8 +25,10 @@ export interface LakehouseConfig extends PlatformSettings {
     /** Declared roles → principals (the platform roles `pipeline` and `app` are implicit). */
     principals: Record<string, DeclaredPrincipal>;
     catalog: CatalogSettings;
-    /** `lakehouse:grants`: role → securable → privileges, resolved to concrete securables. */
+    /** `lakehouse:grants`: role → securable → privileges, resolved to concrete securables (the payload auditors' grants included). */
     grants: GrantMatrix;
+    /** `lakehouse:payloadAuditors`: the declared roles that may read the inference payloads. */
+    payloadAuditors: string[];
     serving: ServingSettings;
     /** Warehouse, Lakeflow pipeline, full-run job, cluster policy and their permissions. */
     pipelines: PipelinesSettings;
@@ -50,6 +52,7 @@ export const CONFIG_DEFAULTS: Readonly<Record<string, unknown>> = {
     principals: PRINCIPALS_DEFAULTS,
     ...CATALOG_DEFAULTS,
     grants: GRANTS_DEFAULTS,
+    payloadAuditors: PAYLOAD_AUDITORS_DEFAULT,
     serving: SERVING_DEFAULTS,
     pipelines: PIPELINES_DEFAULTS,
     app: APP_DEFAULTS,
@@ -83,7 +86,8 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
     const serving = parseServing(check, raw, platform, principals, catalog.models.map((m) => m.name));
     const adopt = parseAdopt(check, raw, platform, serving);
     const pipelines = parsePipelines(check, raw, platform, principals);
-    const grants = parseGrants(check, raw, principals, catalog);
+    const payloadAuditors = parsePayloadAuditors(check, raw, principals);
+    const grants = withPayloadAuditors(parseGrants(check, raw, principals, catalog), payloadAuditors);
     const app = parseApp(check, raw, platform, principals, serving);
     const { network, security } = parseNetwork(check, raw, {
         production: platform.production,
@@ -93,7 +97,7 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
     });
     const cost = parseCost(check, raw, platform, context.now);
     check.done();
-    return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, serving, pipelines, app, network, security, cost });
+    return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, payloadAuditors, serving, pipelines, app, network, security, cost });
 }
 
 /**

@@ -5,7 +5,7 @@
  * applied. Pure: the components, the offline plan's grants report and the tests share it.
  */
 import { INHERITED_BY_CHILDREN, PRIVILEGES } from "../policies/privileges";
-import { CatalogSettings, LANDING_LAYER, SERVING_LAYER } from "./settings/catalog";
+import { CatalogSettings, LANDING_LAYER, PAYLOADS, SERVING_LAYER } from "./settings/catalog";
 import { GrantMatrix, RoleGrants } from "./settings/grants";
 
 /** The securable kinds the platform grants on (privileges.ts spelling), parents first. */
@@ -36,6 +36,7 @@ export function platformSecurables(catalog: CatalogSettings): SecurableRef[] {
     return [
         { kind: "catalog", key: catalog.name, name: catalog.name },
         ...catalog.layers.map((layer): SecurableRef => ({ kind: "schema", key: layer, name: `${catalog.name}.${catalog.schemas[layer]}` })),
+        { kind: "schema", key: PAYLOADS, name: `${catalog.name}.${catalog.payloadSchema}` },
         { kind: "volume", key: catalog.landingVolume, name: `${catalog.name}.${landing}.${catalog.landingVolume}` },
         { kind: "table", key: catalog.metadataTable, name: `${catalog.name}.${landing}.${catalog.metadataTable}` },
         ...catalog.models.map(({ name: model }): SecurableRef => ({ kind: "registered_model", key: model, name: `${catalog.name}.${serving}.${model}` })),

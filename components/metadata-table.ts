@@ -1,7 +1,7 @@
 /**
  * The KMFlow metadata table: one row per raw file written to the landing volume. Pure data.
  *
- * Schema evolution rule (see README, "Add a column to the metadata table"): columns are
+ * Schema evolution rule (docs/grants-and-policies.md#unity-catalog-objects): columns are
  * APPEND-ONLY. The Databricks provider (since terraform-provider-databricks #3359/#3381, the fix
  * of #3001) updates `columns` in place: a column appended to this list becomes
  * `ALTER TABLE … ADD COLUMN … AFTER <previous>`, never a drop and re-create. It refuses to change

@@ -192,7 +192,7 @@ export function buildPlatform(config: LakehouseConfig) {
     const serving = new ModelServing("serving", {
         endpoints: config.serving.endpoints,
         catalogName: catalog.catalogName,
-        servingSchemaName: catalog.schemaNames.gold,
+        payloadSchemaName: catalog.payloadSchemaName,
         modelNames: catalog.modelNames,
         workspaceUrl: workspace.url,
         tags: config.tags,

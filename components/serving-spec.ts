@@ -50,7 +50,7 @@ export function trafficRoutes(endpoint: EndpointSettings): RouteInput[] {
 }
 
 /**
- * The AI gateway: usage tracking on, inference tables (payload logging) on in the serving schema
+ * The AI gateway: usage tracking on, inference tables (payload logging) on in the payload schema
  * with the endpoint's own prefix, and the configured rate limits. Guardrails and fallbacks are not
  * set: Databricks offers them only on external-model and foundation-model endpoints (config
  * rejects them). `inferenceTableConfig` replaces the legacy `config.autoCaptureConfig`, whose

@@ -13,8 +13,8 @@ export interface ModelServingArgs {
     endpoints: readonly EndpointSettings[];
     /** Catalog that holds the served models and the inference tables. */
     catalogName: pulumi.Input<string>;
-    /** The gold schema (`<schema>_gold`): inference tables land here, one prefix per endpoint. */
-    servingSchemaName: pulumi.Input<string>;
+    /** The payload schema (`<schema>_payloads`, `catalog.payloadSchemaName`): inference tables land here, one prefix per endpoint. */
+    payloadSchemaName: pulumi.Input<string>;
     /** Registered model name (as in config) → full UC name `<catalog>.<schema>.<model>`. */
     modelNames: Record<string, pulumi.Input<string>>;
     /** `https://<workspace host>`: the base of the invocation URLs. */
@@ -33,7 +33,7 @@ export interface ModelServingArgs {
 /**
  * Model serving endpoints from config: the A/B endpoint (champion and challenger served entities,
  * UC models at pinned versions, traffic split by entity name) and the feedback endpoint, each with
- * the AI gateway (usage tracking, inference tables in the gold schema, rate limits). Who may query
+ * the AI gateway (usage tracking, inference tables in the payload schema, rate limits). Who may query
  * them is `ServingAccess`, built once the app (a consumer too) exists.
  */
 export class ModelServing extends pulumi.ComponentResource {
@@ -64,7 +64,7 @@ export class ModelServing extends pulumi.ComponentResource {
                         servedEntities: servedEntities(endpoint, args.modelNames),
                         trafficConfig: { routes: trafficRoutes(endpoint) },
                     },
-                    aiGateway: aiGateway(endpoint, args.catalogName, args.servingSchemaName),
+                    aiGateway: aiGateway(endpoint, args.catalogName, args.payloadSchemaName),
                     tags,
                 },
                 { ...inWorkspace, ...adoptOptions(args.adopt?.[endpoint.key]) },

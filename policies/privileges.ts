@@ -7,6 +7,13 @@
  * the program imports it from here. Pure data and helpers.
  */
 
+/**
+ * `properties.contents` of a schema that holds serving endpoints' inference payloads: the program
+ * marks its payload schema with it, and `serving-payloads-private` guards a marked schema before
+ * any endpoint logs to it.
+ */
+export const PAYLOAD_SCHEMA_MARKER = "inference-payloads";
+
 /** Roles backed by the platform's own service principals (created by the program). */
 export const PLATFORM_ROLES = ["pipeline", "app"] as const;
 export type PlatformRole = (typeof PLATFORM_ROLES)[number];

@@ -46,6 +46,7 @@ function expectedMatrix(catalog: string, schema: string): Record<string, Record<
     // KMFlow: catalog USE CATALOG, USE SCHEMA, CREATE SCHEMA; each schema CREATE TABLE, MODIFY, SELECT
     // (plus CREATE MATERIALIZED VIEW, which a Lakeflow pipeline publishing materialized views needs);
     // the volume READ/WRITE VOLUME. USE SCHEMA reaches every schema, MODIFY and SELECT the table.
+    // The payload schema is reached by USE SCHEMA alone, which opens no table in it.
     const kmflowSchema = sorted(["USE_SCHEMA", "CREATE_TABLE", "CREATE_MATERIALIZED_VIEW", "MODIFY", "SELECT"]);
     return {
         pipeline: {
@@ -53,6 +54,7 @@ function expectedMatrix(catalog: string, schema: string): Record<string, Record<
             [bronze]: kmflowSchema,
             [silver]: kmflowSchema,
             [gold]: kmflowSchema,
+            [`${catalog}.${schema}_payloads`]: ["USE_SCHEMA"],
             [`${bronze}.raw_files`]: sorted(["READ_VOLUME", "WRITE_VOLUME"]),
             [`${bronze}.evidence_metadata`]: sorted(["MODIFY", "SELECT"]),
         },
@@ -173,7 +175,7 @@ describe("catalog: what the dev stack creates", () => {
 describe("catalog: one source of names", () => {
     it("every resource that names a catalog, schema, volume or model uses the catalog component's names", async () => {
         const s = await planTrained("dev", ...RENAMED);
-        const schemas = ["bronze", "silver", "gold"].map((l) => `evidence_${l}`);
+        const schemas = ["bronze", "silver", "gold", "payloads"].map((l) => `evidence_${l}`);
         const byUrn = new Map(s.run.resources.map((r) => [r.urn, r]));
         const componentOf = (r: PlannedResource): string => {
             let current = r;

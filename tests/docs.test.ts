@@ -275,15 +275,19 @@ describe("docs: generated sections are what `npm run docs` writes now", () => {
         expect(facts).to.match(/\| `dev` \|[^\n]*\| none yet: waits for/);
     });
 
-    it("shows the principals and grants matrix that both stack files set", () => {
+    it("shows the principals, payload auditors and grants matrix the prod stack file sets, and dev's the same without the auditors", () => {
         const page = texts["docs/grants-and-policies.md"];
         const block = /```yaml\n(  lakehouse:principals:[\s\S]*?)```/.exec(page);
         expect(block, "the stack files' matrix is shown").to.not.equal(null);
         const shown = YAML.parse(block![1]);
-        for (const stack of ["dev", "prod"]) {
-            const config = YAML.parse(read(`Pulumi.${stack}.yaml`)).config;
-            for (const key of ["lakehouse:principals", "lakehouse:grants"]) expect(shown[key], `${stack}: ${key}`).to.deep.equal(config[key]);
-        }
+        const prod = YAML.parse(read("Pulumi.prod.yaml")).config;
+        const dev = YAML.parse(read("Pulumi.dev.yaml")).config;
+        for (const key of ["lakehouse:principals", "lakehouse:payloadAuditors", "lakehouse:grants"]) expect(shown[key], `prod: ${key}`).to.deep.equal(prod[key]);
+        expect(dev["lakehouse:grants"]).to.deep.equal(prod["lakehouse:grants"]);
+        expect(dev["lakehouse:payloadAuditors"]).to.equal(undefined);
+        const { auditors, ...others } = prod["lakehouse:principals"];
+        expect(auditors).to.deep.equal(shown["lakehouse:principals"].auditors);
+        expect(dev["lakehouse:principals"]).to.deep.equal(others);
     });
 
     it("says truly that the app's grants appear on dev once its endpoint is enabled", async () => {

@@ -18,6 +18,7 @@ describe("grant matrix: securables and rendering", () => {
             "schema kmflow.evidence_bronze",
             "schema kmflow.evidence_silver",
             "schema kmflow.evidence_gold",
+            "schema kmflow.evidence_payloads",
             "volume kmflow.evidence_bronze.raw_files",
             "table kmflow.evidence_bronze.evidence_metadata",
             "registered_model kmflow.evidence_gold.pneumonia_poc_classifier",

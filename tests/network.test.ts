@@ -194,6 +194,8 @@ describe("security: audit logs, hardening, keys", () => {
         expect(settings["workspace-diagnostics"].logs.map((l: any) => l.category)).to.include.members(["accounts", "unityCatalog", "jobs", "secrets"]);
         expect(settings["storage-blob-diagnostics"].resourceUri).to.match(/storageAccounts\/lakehouseproda1b2c3\/blobServices\/default$/);
         expect(settings["storage-blob-diagnostics"].logs.map((l: any) => l.category)).to.deep.equal(["StorageRead", "StorageWrite", "StorageDelete"]);
+        // Distinct names: scanners (and the portal) tell diagnostic settings apart by name.
+        expect([settings["workspace-diagnostics"].name, settings["storage-blob-diagnostics"].name]).to.deep.equal(["lakehouse-audit-workspace", "lakehouse-audit-blob"]);
     });
 
     it("uses an existing Log Analytics workspace when named, and creates none", async () => {
@@ -208,6 +210,10 @@ describe("security: audit logs, hardening, keys", () => {
         expect(s.ofType("databricks:index/systemSchema:SystemSchema").map((r) => inputs(r).schema).sort()).to.deep.equal(["access", "billing", "compute", "lakeflow", "query", "serving"]);
         expect(inputs(s.ofType("databricks:index/restrictWorkspaceAdminsSetting:RestrictWorkspaceAdminsSetting")[0]).restrictWorkspaceAdmins.status).to.equal("RESTRICT_TOKENS_AND_JOB_RUN_AS");
         expect(inputs(s.ofType("databricks:index/defaultNamespaceSetting:DefaultNamespaceSetting")[0]).namespace.value).to.equal("lakehouse_dev");
+        // The DBFS root is off for use in every stack (the reason its missing customer key is accepted in policies/scanner/checkov-skips.yaml).
+        for (const stack of [s, await planOf("prod")]) {
+            expect(inputs(stack.ofType("databricks:index/disableLegacyDbfsSetting:DisableLegacyDbfsSetting")[0]).disableLegacyDbfs).to.deep.equal({ value: true });
+        }
         // The settings wait for everything of the pipelines and the grants (the component's dependsOn).
         const restrict = s.ofType("databricks:index/restrictWorkspaceAdminsSetting:RestrictWorkspaceAdminsSetting")[0];
         expect(restrict.dependencies).to.include.members([s.named("databricks:index/job:Job", "full-run").urn, s.ofType("databricks:index/grants:Grants")[0].urn]);

@@ -12,7 +12,7 @@ import { dataProtectedInProduction, noForceDestroyInProduction } from "../polici
 import { entraPasswordLifetime } from "../policies/rules/entra";
 import { ResourceUnderPolicy, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { resolvedConfig } from "../tools/plan";
-import { derivedAllowances, grantsAllowance } from "../tools/policy-allowances";
+import { derivedAllowances, derivedPayloadAuditors, grantsAllowance } from "../tools/policy-allowances";
 import { addressCount, parseIpv4Range, reservedOverlaps } from "../policies/rules/ipv4";
 import { planTrained as planOf, rejectedConfig } from "./helpers";
 import { scopeMatches, ucBroadGroupsDiscoveryOnly, ucNoRiskyPrivileges, ucOneAuthorityPerSecurable, ucLeastPrivilegeAllowance } from "../policies/rules/grants";
@@ -50,11 +50,11 @@ describe("escape class a: every role has an allowance of its own, layer by layer
     });
 
     it("holds a new declared role that policy config does not name to discovery and viewing", async () => {
-        const found = await allowanceFindings("prod", "principals.auditors.group=auditors", 'grants.auditors.schemas.gold=["USE_SCHEMA","SELECT"]');
+        const found = await allowanceFindings("prod", "principals.reviewers.group=reviewers", 'grants.reviewers.schemas.gold=["USE_SCHEMA","SELECT"]');
         expect(found).to.deep.equal([
-            '"auditors" would hold more than its allowance (defaultAllowance) from schema lakehouse_prod.lakehouse_gold: SELECT on it (allowed on a schema: USE_SCHEMA); SELECT on every table in it (allowed on a table: none); SELECT on every view in it (allowed on a view: none).',
+            '"reviewers" would hold more than its allowance (defaultAllowance) from schema lakehouse_prod.lakehouse_gold: SELECT on it (allowed on a schema: USE_SCHEMA); SELECT on every table in it (allowed on a table: none); SELECT on every view in it (allowed on a view: none).',
         ]);
-        expect(await allowanceFindings("prod", "principals.auditors.group=auditors", 'pipelines.permissions.view=["auditors"]')).to.deep.equal([]);
+        expect(await allowanceFindings("prod", "principals.reviewers.group=reviewers", 'pipelines.permissions.view=["reviewers"]')).to.deep.equal([]);
     });
 
     it("fails workspace access the policy config does not allow a declared role: querying the endpoints", async () => {
@@ -63,11 +63,14 @@ describe("escape class a: every role has an allowance of its own, layer by layer
         for (const m of found) expect(m).to.match(/^"data-analysts" would hold more than its allowance \(data-analysts\) from the servingEndpoint \(Permissions \w+-query\): CAN_QUERY on it \(allowed on a servingEndpoint: CAN_VIEW\)\.$/);
     });
 
-    it("keeps the shipped policy configs' allowances equal to what the shipped stack configs grant each declared principal", async () => {
+    it("keeps the shipped policy configs' allowances and payload auditors equal to what the shipped stack configs grant", async () => {
         for (const stack of ["dev", "prod"]) {
             const { run } = await planOf(stack);
-            const shipped = (stackPolicyConfig(stack)["uc-least-privilege-allowance"] as { allowances: Record<string, unknown> }).allowances;
-            expect(shipped, `policies/config/${stack}.json (node -r ./tools/register.js tools/policy-allowances.ts --stack ${stack})`).to.deep.equal(derivedAllowances(resolvedConfig(run)));
+            const config = resolvedConfig(run);
+            const shipped = stackPolicyConfig(stack);
+            const hint = `policies/config/${stack}.json (node -r ./tools/register.js tools/policy-allowances.ts --stack ${stack})`;
+            expect((shipped["uc-least-privilege-allowance"] as { allowances: Record<string, unknown> }).allowances, hint).to.deep.equal(derivedAllowances(config));
+            expect((shipped["serving-payloads-private"] as { auditors?: string[] } | undefined)?.auditors ?? [], hint).to.deep.equal(derivedPayloadAuditors(config));
         }
     });
 

@@ -447,6 +447,59 @@ export const CASES: Record<string, PolicyCases> = {
             { title: "legacy auto-capture", resources: () => [res(T.serving, { name: "e", config: { servedEntities: [{ name: "a" }], autoCaptureConfig: { enabled: true, catalogName: "lake", schemaName: "gold" } }, aiGateway: { usageTrackingConfig: { enabled: true } } })] },
         ],
     },
+    "serving-payloads-private": {
+        violating: [
+            {
+                title: "payloads in gold, beside the registered models",
+                resources: () => [res(T.serving, endpoint([["champion", 100], ["challenger", 0]], { aiGateway: { inferenceTableConfig: { enabled: true, catalogName: "lake", schemaName: "gold", tableNamePrefix: "c" } } })), res(T.registeredModel, { catalogName: "lake", schemaName: "gold", name: "model" })],
+                says: /lake\.gold holds the inference payloads of r\d+ and also the registered model r\d+/,
+            },
+            {
+                title: "legacy auto-capture into the schema a pipeline publishes to",
+                resources: () => [
+                    res(T.serving, { name: "e", config: { servedEntities: [{ name: "a" }], autoCaptureConfig: { enabled: true, catalogName: "lake", schemaName: "gold" } } }),
+                    res(T.pipeline, { name: "p", catalog: "lake", schema: "gold" }),
+                ],
+                says: /the pipeline r\d+ publishes into lake\.gold/,
+            },
+            {
+                title: "SELECT on the catalog, which reaches the payload schema",
+                resources: () => [res(T.serving, endpoint([["champion", 100], ["challenger", 0]])), grants({ catalog: "lake" }, [[ANALYSTS, ["USE_CATALOG", "USE_SCHEMA", "SELECT"]]])],
+                says: /^"data-analysts" can read them \(SELECT\) without being an auditor: catalog lake reaches the inference payloads in lake\.payloads/,
+            },
+            {
+                title: "a reader of the payload schema who is not an auditor",
+                resources: () => [res(T.serving, endpoint([["champion", 100], ["challenger", 0]])), grants({ schema: "lake.payloads" }, [["clinical-auditors", ["USE_SCHEMA", "SELECT"]], [ANALYSTS, ["USE_SCHEMA", "SELECT"]]])],
+                config: { auditors: ["clinical-auditors"] },
+                says: /^"data-analysts" can read them \(SELECT\) without being an auditor: schema lake\.payloads/,
+            },
+            {
+                title: "SELECT on a schema marked for payloads, before any endpoint logs to it",
+                resources: () => [res(T.schema, { catalogName: "lake", name: "payloads", properties: { contents: "inference-payloads" } }), grants({ schema: "lake.payloads" }, [[ANALYSTS, ["USE_SCHEMA", "SELECT"]]])],
+                says: /^"data-analysts" can read them \(SELECT\) without being an auditor: schema lake\.payloads reaches the inference payloads in lake\.payloads/,
+            },
+            {
+                title: "an auditor who may alter the payloads",
+                resources: () => [res(T.serving, endpoint([["champion", 100], ["challenger", 0]])), grants({ schema: "lake.payloads" }, [["clinical-auditors", ["USE_SCHEMA", "SELECT", "MODIFY"]]])],
+                config: { auditors: ["clinical-auditors"] },
+                says: /^"clinical-auditors" can alter or re-grant them \(MODIFY\)/,
+            },
+        ],
+        compliant: [
+            {
+                title: "payloads in their own schema, read by the auditors; analysts read gold",
+                resources: () => [
+                    res(T.serving, endpoint([["champion", 100], ["challenger", 0]])),
+                    res(T.registeredModel, { catalogName: "lake", schemaName: "gold", name: "model" }),
+                    grants({ catalog: "lake" }, [["clinical-auditors", ["USE_CATALOG"]], [ANALYSTS, ["USE_CATALOG", "USE_SCHEMA"]]]),
+                    grants({ schema: "lake.gold" }, [[ANALYSTS, ["SELECT"]]]),
+                    grants({ schema: "lake.payloads" }, [["clinical-auditors", ["USE_SCHEMA", "SELECT"]]]),
+                ],
+                config: { auditors: ["clinical-auditors"] },
+            },
+            { title: "payloads nobody is granted anything on", resources: () => [res(T.serving, endpoint([["champion", 100], ["challenger", 0]])), grants({ catalog: "lake" }, [[ANALYSTS, ["USE_CATALOG", "USE_SCHEMA"]]])] },
+        ],
+    },
     "serving-usage-tracking": {
         violating: [{ title: "usage tracking off", resources: () => [res(T.serving, endpoint([["champion", 50], ["challenger", 50]], { aiGateway: { usageTrackingConfig: { enabled: false } } }))], says: /usage tracking is off/ }],
         compliant: [{ title: "usage tracking on", resources: () => [res(T.serving, endpoint([["champion", 50], ["challenger", 50]]))] }],

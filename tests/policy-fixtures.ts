@@ -152,7 +152,7 @@ export function endpoint(routes: [string, number][], extra: Record<string, unkno
             trafficConfig: { routes: routes.map(([servedEntityName, trafficPercentage]) => ({ servedEntityName, trafficPercentage })) },
         },
         aiGateway: {
-            inferenceTableConfig: { enabled: true, catalogName: "lake", schemaName: "gold", tableNamePrefix: "classifier" },
+            inferenceTableConfig: { enabled: true, catalogName: "lake", schemaName: "payloads", tableNamePrefix: "classifier" },
             usageTrackingConfig: { enabled: true },
             rateLimits: [{ calls: 100, renewalPeriod: "minute", key: "user" }],
         },

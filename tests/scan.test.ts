@@ -37,6 +37,7 @@ function report(failed: CheckovResult[], passed: CheckovResult[] = [], extra: Pa
 function stacks(violations: Record<string, { policy: string; urn: string }[]> = {}) {
     return ["dev", "prod"].map((stack) => ({
         stack,
+        production: stack === "prod",
         file: `/tmp/scan/${stack}/template.json`,
         template: template(stack),
         document: { policies: { checked: 50, violations: (violations[stack] ?? []).map((v) => ({ ...v, level: "advisory" as const, message: "" })) } },
@@ -69,9 +70,20 @@ describe("npm run scan: verdicts", () => {
     });
 
     it("fails when the mapped pack policy does not flag that resource (the pack and Checkov disagree)", () => {
-        const r = judge(report([result("dev", "CKV_AZURE_59", sa("dev"))], PASSES), stacks({ dev: [{ policy: "storage-public-network-access-disabled", urn: SA_URN("prod") }] }), [], "prod");
-        expect(r.errors.join("\n")).to.match(/storage-public-network-access-disabled does not flag it in the plan/);
+        const r = judge(report([result("dev", "CKV_AZURE_3", sa("dev"))], []), stacks({ dev: [{ policy: "storage-https-only", urn: SA_URN("prod") }] }), [], "prod", { CKV_AZURE_3: { policies: ["storage-https-only"] } });
+        expect(r.errors.join("\n")).to.match(/storage-https-only does not flag it in the plan/);
         expect(r.gate.failed).to.equal(1);
+    });
+
+    it("expects silence from a production-only policy on a development stack, and not on production", () => {
+        const dev = judge(report([result("dev", "CKV_AZURE_59", sa("dev"))], PASSES), stacks(), [], "prod");
+        expect(dev.errors).to.deep.equal([]);
+        expect(dev.failures[0]).to.deep.include({ stack: "dev", rule: "CKV_AZURE_59", productionOnly: true });
+        expect(dev.gate).to.deep.equal({ passed: 3, failed: 0 });
+        expect(renderScan(dev, "prod")).to.match(/dev\s+CKV_AZURE_59\s+Microsoft.Storage\/storageAccounts.sadev\s+production only: storage-public-network-access-disabled/);
+
+        const prodAsDev = judge(report([result("dev", "CKV_AZURE_59", sa("dev"))], PASSES), stacks().map((s) => ({ ...s, production: true })), [], "prod");
+        expect(prodAsDev.errors.join("\n")).to.match(/storage-public-network-access-disabled does not flag it in the plan/);
     });
 
     it("applies the skip list per stack, and fails on a skip entry that matches no failure", () => {

@@ -70,11 +70,11 @@ describe("serving: endpoints from config", () => {
         );
     });
 
-    it("logs inference tables to <catalog>.<schema>_gold, one prefix per endpoint, with usage tracking on", async () => {
+    it("logs inference tables to <catalog>.<schema>_payloads (not gold, where the app and analysts read), one prefix per endpoint, with usage tracking on", async () => {
         const s = await planTrained("dev", ...CUSTOM);
         const tables = s.ofType(ENDPOINT).map((e) => (e.inputs.aiGateway as any).inferenceTableConfig);
         expect(tables).to.have.length(2);
-        for (const t of tables) expect(t).to.include({ enabled: true, catalogName: "clinical_ab", schemaName: "pneumo_gold" });
+        for (const t of tables) expect(t).to.include({ enabled: true, catalogName: "clinical_ab", schemaName: "pneumo_payloads" });
         expect(new Set(tables.map((t) => t.tableNamePrefix)).size).to.equal(2);
         for (const e of s.ofType(ENDPOINT)) {
             expect((e.inputs.aiGateway as any).usageTrackingConfig).to.deep.equal({ enabled: true });

@@ -15,6 +15,9 @@ import { TfBlock, camel, impliedType, knownOrNull, plural, proposedNew, pulumiPa
 import { renderReport, summarize } from "../tools/verify/table";
 import { ResourceVerdict, scrubSecrets } from "../tools/verify/validate";
 import { PROVIDER_SDKS, sdkVersions } from "../tools/verify/versions";
+import { DIFF_CHECKS } from "../tools/verify";
+import { planDiff } from "../tools/plan";
+import { parseOverride } from "../tools/stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -227,5 +230,15 @@ describe("verify: the report", () => {
 
     it("never prints a secret a provider's message echoes", () => {
         expect(scrubSecrets("expected x, got hunter2-secret", { stringValue: "hunter2-secret", key: "k" }, ["stringValue"])).to.equal("expected x, got [secret]");
+    });
+});
+
+describe("verify: the --diff-set checks it runs end to end", () => {
+    it("names resources each check's change really touches in the plan (so a check cannot pass or fail on a resource that is not there)", async () => {
+        for (const c of DIFF_CHECKS) {
+            const { diff } = await planDiff(c.stack, c.base.map(parseOverride), c.sets.map(parseOverride), { askProviders: false });
+            const changed = diff.changed.map((x) => x.name);
+            for (const e of c.expect) expect(changed, `[${c.stack}] ${c.title}: ${e.name}`).to.include(e.name);
+        }
     });
 });

@@ -2,7 +2,7 @@
  * Benchmarks (`npm run bench`): measured figures, printed, never asserted in tests.
  *
  *   npm run bench                 all sections
- *   npm run bench -- --only plan  one section (plan | typecheck | tests | catalog | serving | cost)
+ *   npm run bench -- --only plan  one section (plan | typecheck | tests | catalog | serving | cost | workloads | scan | verify)
  *
  * Each timing is the median of several cold runs (a fresh process each), measured in this run
  * against the floor `node -e "require('@pulumi/pulumi')"`.
@@ -72,17 +72,52 @@ function testsSection(): void {
 
 /** The cost estimate alone, on prod's registered resources (the plan and the budget rules each compute it once). */
 async function costSection(): Promise<void> {
-    const run = await runProgram({ stack: "prod" });
-    const config = resolvedConfig(run);
+    const program = await runProgram({ stack: "prod" });
+    const config = resolvedConfig(program);
     const times: number[] = [];
     for (let i = 0; i < 51; i++) {
         const started = process.hrtime.bigint();
-        costReport(run.resources, config);
+        costReport(program.resources, config);
         times.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
     times.sort((a, b) => a - b);
     console.log("## Cost estimate, prod stack (in process, median of 51 runs)");
-    console.log(`${run.resources.length} resources → ${costReport(run.resources, config).lines.length} lines in ${times[25].toFixed(2)} ms`);
+    console.log(`${program.resources.length} resources → ${costReport(program.resources, config).lines.length} lines in ${times[25].toFixed(2)} ms`);
+    console.log("");
+}
+
+/** The last line of a command's output that matches, for the figures it prints itself. */
+function lastLine(output: string, pattern: RegExp): string {
+    return output.split("\n").filter((l) => pattern.test(l)).pop() ?? "(not printed)";
+}
+
+function run(command: string, args: string[]): { seconds: number; status: number | null; output: string } {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    return { seconds: Number(process.hrtime.bigint() - started) / 1e9, status: result.status, output: `${result.stdout ?? ""}\n${result.stderr ?? ""}` };
+}
+
+function workloadsSection(): void {
+    const tests = run("bash", ["tools/workloads.sh"]);
+    const throughput = run("bash", ["tools/workloads.sh", "--bench"]);
+    console.log("## Workloads on local Spark (npm run test:workloads; the first run on a machine installs PySpark)");
+    console.log(`tests ${fmt(tests.seconds)}, ${lastLine(tests.output, /passed, \d+ failed$/)}, exit ${tests.status}`);
+    console.log(`pipeline throughput (${fmt(throughput.seconds)}, exit ${throughput.status}):`);
+    for (const line of throughput.output.split("\n").filter((l) => /rows\/s|local Spark started/.test(l))) console.log(`  ${line.trim()}`);
+    console.log("");
+}
+
+function scanSection(): void {
+    const scan = run("npm", ["run", "-s", "scan"]);
+    console.log("## Checkov over the ARM export (npm run scan; the first run on a machine installs Checkov)");
+    console.log(`wall time ${fmt(scan.seconds)}, ${lastLine(scan.output, /passed, \d+ failed$/)}, exit ${scan.status}`);
+    console.log("");
+}
+
+function verifySection(): void {
+    const verify = run("npm", ["run", "-s", "verify"]);
+    console.log("## Providers validate the plans (npm run verify; the first run on a machine builds the provider)");
+    console.log(`wall time ${fmt(verify.seconds)}: ${lastLine(verify.output, /resources validated by/)}; ${lastLine(verify.output, /passed, \d+ failed$/)}, exit ${verify.status}`);
     console.log("");
 }
 
@@ -95,6 +130,9 @@ const sections: Section[] = [
     { name: "catalog", run: () => catalogSection(9) },
     { name: "serving", run: servingSection },
     { name: "cost", run: costSection },
+    { name: "workloads", run: workloadsSection },
+    { name: "scan", run: scanSection },
+    { name: "verify", run: verifySection },
 ];
 
 async function main(): Promise<void> {

@@ -17,7 +17,7 @@ export const CONFIG_SECTIONS: readonly { title: string; keys: readonly string[] 
     { title: "Storage", keys: ["storage"] },
     { title: "Unity Catalog names", keys: ["catalog", "schema", "layers", "landingVolume", "metadataTable", "metastoreId", "models"] },
     { title: "Principals", keys: ["principals"] },
-    { title: "Grants", keys: ["grants"] },
+    { title: "Grants", keys: ["grants", "payloadAuditors"] },
     { title: "Serving", keys: ["serving"] },
     { title: "Pipelines", keys: ["pipelines"] },
     { title: "App", keys: ["app"] },

@@ -1,6 +1,7 @@
 /**
  * The least-privilege allowance each declared principal gets, derived from a stack's config layer
- * by layer, in the form `uc-least-privilege-allowance` takes in `policies/config/<stack>.json`.
+ * by layer, in the form `uc-least-privilege-allowance` takes in `policies/config/<stack>.json`,
+ * and the payload auditors `serving-payloads-private` takes.
  *
  *   node -r ./tools/register.js tools/policy-allowances.ts --stack prod
  *
@@ -94,12 +95,24 @@ export function derivedAllowances(config: LakehouseConfig): Record<string, Deriv
     return Object.fromEntries(Object.entries(out).map(([name, a]) => [name, Object.fromEntries(Object.entries(a).sort(([x], [y]) => x.localeCompare(y)))]));
 }
 
+/** `serving-payloads-private`'s auditors: the principals behind the stack's `lakehouse:payloadAuditors`. */
+export function derivedPayloadAuditors(config: LakehouseConfig): string[] {
+    return [...new Set(config.payloadAuditors.map((role) => config.principals[role].name))].sort();
+}
+
+/** The policy config a stack's config derives: paste it into `policies/config/<stack>.json`. */
+export function derivedPolicyConfig(config: LakehouseConfig): Record<string, Record<string, unknown>> {
+    return {
+        "uc-least-privilege-allowance": { allowances: derivedAllowances(config) },
+        "serving-payloads-private": { auditors: derivedPayloadAuditors(config) },
+    };
+}
+
 async function main(): Promise<number> {
     const i = process.argv.indexOf("--stack");
     const stack = i >= 0 ? process.argv[i + 1] : "dev";
     const { run } = await plan(stack);
-    const allowances = derivedAllowances(resolvedConfig(run));
-    process.stdout.write(`${JSON.stringify({ "uc-least-privilege-allowance": { allowances } }, null, 4)}\n`);
+    process.stdout.write(`${JSON.stringify(derivedPolicyConfig(resolvedConfig(run)), null, 4)}\n`);
     return 0;
 }
 

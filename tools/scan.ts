@@ -21,7 +21,8 @@ import * as path from "path";
 import { CHECKOV_ANSWERS, answerPolicies } from "../policies/public-rules";
 import { ArmTemplate, armTemplate } from "./arm";
 import { MOCK_TENANT } from "./harness";
-import { PlanDocument, plan } from "./plan";
+import { productionPolicies } from "../policies/rules";
+import { PlanDocument, plan, resolvedConfig } from "./plan";
 import { CheckovReport, CheckovResult, checkovRules, ensureCheckov, runCheckov } from "./scanner/checkov";
 import { SkipEntry, loadSkips } from "./scanner/skips";
 import { catalogDrift, loadCatalogs } from "./scanner/catalog";
@@ -52,6 +53,9 @@ export function parseScanArgs(argv: string[]): ScanOptions {
     return options;
 }
 
+/** Pack policies that judge production stacks only. */
+const PRODUCTION_ONLY: readonly string[] = productionPolicies.map((p) => p.name);
+
 /** One Checkov failure as the scan reports it. */
 export interface ScanFailure {
     stack: string;
@@ -64,6 +68,11 @@ export interface ScanFailure {
     mapped: readonly string[];
     /** The mapped policies that flag this resource in this stack's plan, with their level. */
     flaggedBy: { policy: string; level: string }[];
+    /**
+     * Set on a development stack when every mapped policy applies to production only: the pack is
+     * silent there by design, so the failure is expected, not a disagreement.
+     */
+    productionOnly?: boolean;
     skip?: SkipEntry;
 }
 
@@ -89,10 +98,11 @@ export interface ScanResult {
  */
 export function judge(
     report: CheckovReport,
-    stacks: { stack: string; document: Pick<PlanDocument, "policies">; template: ArmTemplate; file: string }[],
+    stacks: { stack: string; production: boolean; document: Pick<PlanDocument, "policies">; template: ArmTemplate; file: string }[],
     skips: SkipEntry[],
     gateStack: string,
     answers = CHECKOV_ANSWERS,
+    productionOnlyPolicies: readonly string[] = PRODUCTION_ONLY,
 ): ScanResult {
     const errors: string[] = [];
     // Problems that are not one stack×rule result (loading, stray results, stale skips): each counts as one failed result.
@@ -133,7 +143,8 @@ export function judge(
         const flaggedBy = s.document.policies.violations.filter((v) => v.urn === urn && mapped.includes(v.policy)).map((v) => ({ policy: v.policy, level: v.level }));
         const skip = skips.find((k) => k.rule === r.check_id && k.stacks.includes(s.stack));
         if (skip) used.add(skip);
-        failures.push({ stack: s.stack, rule: r.check_id, ruleName: r.check_name, resource: r.resource, urn, mapped, flaggedBy: dedupe(flaggedBy), skip });
+        const productionOnly = !s.production && mapped.length > 0 && mapped.every((p) => productionOnlyPolicies.includes(p)) ? true : undefined;
+        failures.push({ stack: s.stack, rule: r.check_id, ruleName: r.check_name, resource: r.resource, urn, mapped, flaggedBy: dedupe(flaggedBy), productionOnly, skip });
         verdict(s.stack, r.check_id, skip ? "skipped" : "failed");
     }
 
@@ -142,7 +153,7 @@ export function judge(
         if (f.mapped.length === 0) {
             const answer = answers[f.rule];
             errors.push(`${f.stack}: ${f.rule} fails on ${f.resource} and no pack policy flags it${answer && "gap" in answer ? ` (docs/coverage.md lists it as a gap: ${answer.gap})` : answer && "notApplicable" in answer ? ` (policies/public-rules.ts says it does not apply: ${answer.notApplicable})` : " (policies/public-rules.ts has no answer for it)"}`);
-        } else if (f.flaggedBy.length === 0) {
+        } else if (f.flaggedBy.length === 0 && !f.productionOnly) {
             errors.push(`${f.stack}: ${f.rule} fails on ${f.resource}, but ${f.mapped.join(" / ")} does not flag it in the plan: the pack and Checkov read the resource differently`);
         }
         if (f.stack === gateStack) errors.push(`${f.stack}: ${f.rule} fails on ${f.resource} (${f.ruleName}); fix it, or add a skip entry with its reason to policies/scanner/checkov-skips.yaml`);
@@ -159,7 +170,7 @@ export function judge(
     for (const r of results) {
         for (const [rule, v] of r.rules) {
             const failing = failures.filter((f) => f.stack === r.stack && f.rule === rule && !f.skip);
-            const fails = v === "failed" && (r.stack === gateStack || failing.some((f) => f.flaggedBy.length === 0));
+            const fails = v === "failed" && (r.stack === gateStack || failing.some((f) => f.flaggedBy.length === 0 && !f.productionOnly));
             if (fails) failed++;
             else passed++;
         }
@@ -201,7 +212,13 @@ export function renderScan(result: ScanResult, gateStack: string, extra: string[
                     f.stack,
                     f.rule,
                     f.resource,
-                    f.flaggedBy.length > 0 ? f.flaggedBy.map((p) => `${p.policy} (${p.level})`).join(", ") : f.mapped.length > 0 ? `NOT FLAGGED: ${f.mapped.join(", ")}` : "NONE",
+                    f.flaggedBy.length > 0
+                        ? f.flaggedBy.map((p) => `${p.policy} (${p.level})`).join(", ")
+                        : f.productionOnly
+                          ? `production only: ${f.mapped.join(", ")}`
+                          : f.mapped.length > 0
+                            ? `NOT FLAGGED: ${f.mapped.join(", ")}`
+                            : "NONE",
                 ]),
             ]),
         );
@@ -236,12 +253,13 @@ async function main(): Promise<number> {
     try {
         const stacks = [];
         for (const stack of options.stacks) {
-            const { document } = await plan(stack);
+            const { run, document } = await plan(stack);
+            const production = resolvedConfig(run).production;
             const template = armTemplate(document.resources, { tenantId: MOCK_TENANT });
             const file = path.join(dir, stack, "template.json");
             fs.mkdirSync(path.dirname(file), { recursive: true });
             fs.writeFileSync(file, `${JSON.stringify(template, null, 2)}\n`);
-            stacks.push({ stack, document, template, file });
+            stacks.push({ stack, production, document, template, file });
         }
         const report = runCheckov(install, dir);
         const result = judge(report, stacks, skips, options.gate);

@@ -75,7 +75,7 @@ export class AuditLogging extends pulumi.ComponentResource {
         new monitor.DiagnosticSetting(
             "workspace-diagnostics",
             {
-                name: "lakehouse-audit",
+                name: "lakehouse-audit-workspace",
                 resourceUri: args.workspaceResourceId,
                 workspaceId: this.logAnalyticsWorkspaceId,
                 logAnalyticsDestinationType: "Dedicated",
@@ -86,7 +86,7 @@ export class AuditLogging extends pulumi.ComponentResource {
         new monitor.DiagnosticSetting(
             "storage-blob-diagnostics",
             {
-                name: "lakehouse-audit",
+                name: "lakehouse-audit-blob",
                 resourceUri: pulumi.interpolate`${args.storageAccountId}/blobServices/default`,
                 workspaceId: this.logAnalyticsWorkspaceId,
                 logAnalyticsDestinationType: "Dedicated",

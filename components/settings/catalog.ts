@@ -43,8 +43,14 @@ const METASTORE_ID = {
 export const REQUIRED_LAYERS = ["bronze", "gold"] as const;
 /** The layer whose schema holds the landing volume and the metadata table. */
 export const LANDING_LAYER = "bronze";
-/** The layer whose schema holds the registered models serving uses (and its inference tables). */
+/** The layer whose schema holds the registered models serving uses. */
 export const SERVING_LAYER = "gold";
+/**
+ * The schema of the serving endpoints' inference tables (`<schema>_payloads`): request and
+ * response payloads are patient data, so they live apart from every layer, readable only by the
+ * roles in `lakehouse:payloadAuditors`. The name is reserved: no layer may take it.
+ */
+export const PAYLOADS = "payloads";
 
 export interface CatalogSettings {
     /** The catalog name (`lakehouse:catalog`). */
@@ -55,6 +61,8 @@ export interface CatalogSettings {
     layers: string[];
     /** Layer → schema name, e.g. `gold` → `lakehouse_gold`. */
     schemas: Record<string, string>;
+    /** `<schema>_payloads`: the inference tables' own schema, outside every layer. */
+    payloadSchema: string;
     /** The volume for raw files (`lakehouse:landingVolume`), in the bronze schema. */
     landingVolume: string;
     /** `/Volumes/<catalog>/<schema>_bronze/<volume>`: where raw files are read and written. */
@@ -99,6 +107,9 @@ export function parseCatalog(check: Checker, raw: PlainObject, platform: Pick<Pl
             check.fail("layers", raw.layers, `a list that includes "${required}" (the platform's ${required === "bronze" ? "landing" : "serving"} layer)`);
         }
     }
+    if (layers.includes(PAYLOADS)) {
+        check.fail("layers", raw.layers, `layer names other than "${PAYLOADS}" (the inference tables' own schema, ${layerSchemaName(schemaBase, PAYLOADS)}, takes that name)`);
+    }
     const schemas: Record<string, string> = {};
     for (const layer of layers) schemas[layer] = layerSchemaName(schemaBase, layer);
 
@@ -122,6 +133,7 @@ export function parseCatalog(check: Checker, raw: PlainObject, platform: Pick<Pl
         schemaBase,
         layers,
         schemas,
+        payloadSchema: layerSchemaName(schemaBase, PAYLOADS),
         landingVolume,
         landingVolumePath: `/Volumes/${name}/${landingSchema}/${landingVolume}`,
         metadataTable,

@@ -5,8 +5,8 @@
  * on raw config. Unit-tested without mocks.
  */
 import { ALL_PRIVILEGE_NAMES, PRIVILEGES, Securable } from "../../policies/privileges";
-import { CatalogSettings } from "./catalog";
-import { DeclaredPrincipal, checkRole } from "./principals";
+import { CatalogSettings, PAYLOADS } from "./catalog";
+import { DeclaredPrincipal, PLATFORM_ROLES, checkRole } from "./principals";
 import { Checker, PlainObject, isPlainObject, keyPath } from "./validate";
 
 /**
@@ -29,7 +29,16 @@ export const GRANTS_DEFAULTS: Record<string, Record<string, unknown>> = {
     },
 };
 
-export const GRANTS_KEYS = ["grants"] as const;
+export const GRANTS_KEYS = ["grants", "payloadAuditors"] as const;
+
+/** Nobody reads inference payloads by default: a stack names its auditors. */
+export const PAYLOAD_AUDITORS_DEFAULT: string[] = [];
+
+/**
+ * What an auditor holds: enough to reach the payload schema and read its tables, nothing that
+ * alters them (the payloads are an audit record) or reaches another schema.
+ */
+export const PAYLOAD_AUDITOR_GRANTS = { catalog: ["USE_CATALOG"], schema: ["USE_SCHEMA", "SELECT"] } as const;
 
 /** The securable families a role's entry may name, and the privilege list that applies to each. */
 export const GRANT_FIELDS = {
@@ -45,7 +54,7 @@ export type GrantField = keyof typeof GRANT_FIELDS;
 export interface RoleGrants {
     /** Privileges on the catalog. */
     catalog: string[];
-    /** Layer → privileges on that layer's schema. */
+    /** Layer → privileges on that layer's schema; `payloads` → on the inference tables' schema (auditors only). */
     schemas: Record<string, string[]>;
     /** Volume name → privileges. */
     volumes: Record<string, string[]>;
@@ -124,12 +133,57 @@ function parseFamily(
     }
     for (const [name, list] of Object.entries(value)) {
         const entryKey = keyPath(key, name);
+        if (securable === "schema" && name === PAYLOADS) {
+            check.fail(entryKey, list, "no grants here: the inference payloads' schema is read only by the roles in lakehouse:payloadAuditors");
+            continue;
+        }
         if (!names.includes(name)) {
             check.fail(entryKey, list, `a ${what.noun} declared in ${what.source} (${names.length > 0 ? names.join(", ") : "there is none"})`);
             continue;
         }
         const privileges = parsePrivileges(check, entryKey, list, securable);
         if (privileges.length > 0) out[name] = privileges;
+    }
+    return out;
+}
+
+/**
+ * Reads `lakehouse:payloadAuditors`: declared roles that may read the inference payloads. The
+ * platform's own principals may not: the app would serve patient payloads back to its users, and
+ * the pipeline would copy them into the layers analysts read.
+ */
+export function parsePayloadAuditors(check: Checker, raw: PlainObject, principals: Record<string, DeclaredPrincipal>): string[] {
+    const value = raw.payloadAuditors === undefined || raw.payloadAuditors === null ? PAYLOAD_AUDITORS_DEFAULT : raw.payloadAuditors;
+    if (!Array.isArray(value)) {
+        check.fail("payloadAuditors", value, "a list of roles declared in lakehouse:principals");
+        return [];
+    }
+    const auditors: string[] = [];
+    value.forEach((role, i) => {
+        const key = keyPath("payloadAuditors", i);
+        if ((PLATFORM_ROLES as readonly unknown[]).includes(role)) {
+            check.fail(key, role, `a role declared in lakehouse:principals, not the platform's ${String(role)} principal (it would pass patient payloads on)`);
+        } else if (!checkRole(check, key, role, principals)) {
+            return;
+        } else if (auditors.includes(role)) {
+            check.fail(key, role, "no duplicates in the list");
+        } else {
+            auditors.push(role);
+        }
+    });
+    return auditors.sort();
+}
+
+/** Adds the auditors' grants to the matrix: USE_CATALOG on the catalog, USE_SCHEMA and SELECT on the payload schema. */
+export function withPayloadAuditors(matrix: GrantMatrix, auditors: readonly string[]): GrantMatrix {
+    const out: GrantMatrix = { ...matrix };
+    for (const role of auditors) {
+        const grants = out[role] ?? { catalog: [], schemas: {}, volumes: {}, tables: {}, models: {} };
+        out[role] = {
+            ...grants,
+            catalog: [...new Set([...grants.catalog, ...PAYLOAD_AUDITOR_GRANTS.catalog])],
+            schemas: { ...grants.schemas, [PAYLOADS]: [...PAYLOAD_AUDITOR_GRANTS.schema] },
+        };
     }
     return out;
 }

@@ -20,7 +20,7 @@ import { APP_COMPUTE_SIZES, COMPUTE_SIZES, SERVING_WORKLOAD_SIZES, WAREHOUSE_SIZ
 import { ARM_ID } from "./adopt";
 import { APP_ENABLED, APP_NAME } from "./app";
 import { BUDGET_LIMITS } from "./cost";
-import { LANDING_LAYER, REQUIRED_LAYERS, SERVING_LAYER, UC_IDENTIFIER } from "./catalog";
+import { LANDING_LAYER, PAYLOADS, REQUIRED_LAYERS, SERVING_LAYER, UC_IDENTIFIER } from "./catalog";
 import { AUTO, PIPELINE_MODES } from "./pipelines";
 import { COMPLIANCE_STANDARDS, POSTURES, SERVERLESS_PATHS } from "../network/settings";
 import { ENVIRONMENTS, ROTATION_GRACE_DAYS, STORAGE_SKUS } from "./platform";
@@ -253,7 +253,8 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         allowed: `Unity Catalog names, with ${code(REQUIRED_LAYERS)}`,
         summary: "Medallion layers in data-flow order: one container, schema and grants each.",
         details:
-            `Raw files land in \`${LANDING_LAYER}\` (the landing volume and metadata table live in its schema) and serving logs to \`${SERVING_LAYER}\` (registered models, inference tables), so both are required. ` +
+            `Raw files land in \`${LANDING_LAYER}\` (the landing volume and metadata table live in its schema) and the registered models serving uses live in \`${SERVING_LAYER}\`, so both are required. ` +
+            `\`${PAYLOADS}\` is reserved: the inference tables have a schema of their own, \`<schema>_${PAYLOADS}\`, outside every layer. ` +
             "The pipeline code publishes to bronze, silver and gold: a new layer gets a container, an external location, a schema and the grants the matrix gives, and no tables until code writes to it (see [Add a medallion layer](recipes.md#add-a-medallion-layer)).",
     },
     { path: "landingVolume", type: "string", allowed: "a Unity Catalog name", summary: "External volume for raw files on the landing container, in the bronze schema." },
@@ -315,6 +316,16 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         type: "list of string",
         allowed: "privileges valid on a model",
         summary: "Privileges on one registered model.",
+    },
+    {
+        path: "payloadAuditors",
+        type: "list of string",
+        allowed: "declared roles (not `pipeline` or `app`)",
+        summary: "Roles that may read the inference payloads: USE_CATALOG, and USE_SCHEMA and SELECT on `<schema>_payloads`.",
+        details:
+            "The serving endpoints log every request and response (for the classifier: the patient's image) to their own schema, outside every layer, so no reader of gold reads them. " +
+            "Nobody else is granted anything there, and `grants.<role>.schemas.payloads` is refused; the policy `serving-payloads-private` fails a stack whose payload tables share a schema with other data or can be read by anyone else. " +
+            "See [Inference tables and the AI gateway](serving.md#inference-tables-and-the-ai-gateway).",
     },
     // --- serving --------------------------------------------------------------------------------
     {
@@ -384,7 +395,7 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         type: "string",
         allowed: "a Unity Catalog name",
         derived: "the endpoint name in snake case",
-        summary: "Inference table `<prefix>_payload` in the gold schema; cannot change once set.",
+        summary: "Inference table `<prefix>_payload` in the payload schema (`<schema>_payloads`); cannot change once set.",
     },
     { path: "serving.endpoints.<key>.guardrails", type: "-", rejected: true, summary: "Refused, as `serving.guardrails`." },
     { path: "serving.endpoints.<key>.fallback", type: "-", rejected: true, summary: "Refused, as `serving.fallback`." },

@@ -96,7 +96,7 @@ export interface EndpointSettings {
     consumers: string[];
     /** AI gateway rate limits (`serving.rateLimits` unless the endpoint sets its own; empty = unlimited). */
     rateLimits: RateLimitSettings[];
-    /** Inference table prefix in the gold schema; Databricks writes `<prefix>_payload`. Cannot change once set. */
+    /** Inference table prefix in the payload schema; Databricks writes `<prefix>_payload`. Cannot change once set. */
     inferenceTablePrefix: string;
 }
 

@@ -24,7 +24,7 @@ function where(entry: GrantEntry): string {
 }
 
 const ADMINS_SCHEMA = stringListSchema(
-    'Principals allowed to hold these privileges: group names, service principal application ids, or "role:<role>" for a principal the program creates (see README).',
+    'Principals allowed to hold these privileges: group names, service principal application ids, or "role:<role>" for a principal the program creates (docs/grants-and-policies.md#the-policy-pack).',
     [],
 );
 

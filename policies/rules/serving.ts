@@ -1,6 +1,7 @@
 /** Model serving: a traffic split that adds up, and the AI gateway's inference tables, usage tracking and rate limits. */
 import * as databricks from "@pulumi/databricks";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { servingPayloadsPrivate } from "./serving-payloads";
 import { UNKNOWN, knownString, list, read } from "./util";
 
 type Entity = { name?: unknown; entityName?: unknown; modelName?: unknown; entityVersion?: unknown; modelVersion?: unknown };
@@ -72,4 +73,4 @@ export const servingRateLimits: ResourceValidationPolicy = {
     }),
 };
 
-export const servingPolicies = [servingTrafficSplit, servingInferenceTables, servingUsageTracking, servingRateLimits];
+export const servingPolicies = [servingTrafficSplit, servingInferenceTables, servingPayloadsPrivate, servingUsageTracking, servingRateLimits];

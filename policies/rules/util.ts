@@ -112,6 +112,7 @@ export const TYPES = {
     volume: "databricks:index/volume:Volume",
     sqlTable: "databricks:index/sqlTable:SqlTable",
     registeredModel: "databricks:index/registeredModel:RegisteredModel",
+    modelServing: "databricks:index/modelServing:ModelServing",
     externalLocation: "databricks:index/externalLocation:ExternalLocation",
     storageCredential: "databricks:index/storageCredential:StorageCredential",
 } as const;

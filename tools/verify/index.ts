@@ -15,6 +15,7 @@
 import { plan, planDiff } from "../plan";
 import { ROOT } from "../harness";
 import * as scenarios from "../scenarios";
+import { TRAINED } from "../scenarios";
 import { parseOverride } from "../stack-config";
 import { buildProviders } from "./build";
 import { compareFields, sdkInputFields } from "./drift";
@@ -27,10 +28,19 @@ import { ProviderName, projectSdkVersions } from "./versions";
  * End-to-end checks of `--diff-set` through the seam (plan → provider answers → diff), run when a
  * provider is built: each names a config change and what the provider must answer.
  */
-export const DIFF_CHECKS: readonly { title: string; stack: string; sets: string[]; expect: { name: string; action: "replace" | "update" }[]; replaced: number }[] = [
+export const DIFF_CHECKS: readonly {
+    title: string;
+    stack: string;
+    /** Overrides of both sides (the stack as it would be), e.g. `TRAINED` for a stack whose endpoints are on. */
+    base: readonly string[];
+    sets: string[];
+    expect: { name: string; action: "replace" | "update" }[];
+    replaced: number;
+}[] = [
     {
         title: "rotating the pipeline secret replaces the Entra password and the Databricks secret holding its value",
         stack: "dev",
+        base: [],
         sets: ["secretRotationDays=30"],
         expect: [
             { name: "client-secret", action: "replace" },
@@ -41,6 +51,7 @@ export const DIFF_CHECKS: readonly { title: string; stack: string; sets: string[
     {
         title: "a traffic shift updates the A/B endpoint in place and replaces nothing",
         stack: "prod",
+        base: TRAINED,
         sets: ["serving.traffic.challenger=50", "serving.traffic.champion=50"],
         expect: [{ name: "classifier", action: "update" }],
         replaced: 0,
@@ -116,7 +127,7 @@ async function main(): Promise<number> {
         if (sessions.has("databricks")) {
             const checks: string[] = [];
             for (const c of DIFF_CHECKS) {
-                const { diff } = await planDiff(c.stack, [], c.sets.map(parseOverride));
+                const { diff } = await planDiff(c.stack, c.base.map(parseOverride), c.sets.map(parseOverride));
                 const problems = c.expect
                     .map((e) => ({ e, got: diff.changed.find((x) => x.name === e.name) }))
                     .filter(({ e, got }) => got?.action !== e.action)
