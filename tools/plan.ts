@@ -134,7 +134,7 @@ Options:
   --set PATH=VALUE       override one config value, as pulumi config set --path PATH VALUE (repeatable)
   --diff-set PATH=VALUE  print the blast radius of that config change instead of the plan (repeatable)
   --format FORMAT        ${FORMATS.join(" | ")} (default: text)
-                           text     the resource tree, outputs, grants report and policy verdicts
+                           text     the resource tree, outputs, grants report, monthly cost and policy verdicts
                            json     one JSON document (also with --diff-set)
                            mermaid  the architecture picture as a Mermaid flowchart
                            arm      the Azure resources as an ARM deployment template (for scanners)
