@@ -4,7 +4,8 @@
  * prices and regions the table lacks). A missing or `null` rate is reported by the estimate as
  * unpriced, never taken as zero. Pure: no Pulumi imports, unit-tested.
  */
-import TABLE from "./list-prices.json";
+import * as fs from "fs";
+import * as path from "path";
 
 /** Records a rejected value: the full key, the value, what is allowed (the config Checker's `fail`). */
 export type Fail = (key: string, value: unknown, allowed: string) => void;
@@ -48,8 +49,12 @@ export interface RateTable extends Record<FlatGroupName, FlatGroup>, Record<Regi
     sources: Record<string, RateSource>;
 }
 
-/** The repository's rates. */
-export const RATE_TABLE = TABLE as unknown as RateTable;
+/**
+ * The repository's rates. Read from disk rather than imported: the CLI runs the pack from policies/
+ * with ts-node and, as that folder has no tsconfig.json, without the project's options
+ * (@pulumi/pulumi cmd/run-policy-pack: skipProject), so a JSON import would not compile there.
+ */
+export const RATE_TABLE = JSON.parse(fs.readFileSync(path.join(__dirname, "list-prices.json"), "utf8")) as RateTable;
 
 /** An Azure VM size as Databricks names node types. */
 export const VM_SIZE = /^Standard_[A-Za-z0-9_]+$/;
