@@ -25,14 +25,15 @@ export interface StackBudgetArgs {
  * The stack's monthly budget. Azure: a cost budget over the stack's resource group and the
  * workspace's managed one — an Azure budget scoped to one resource group would miss the cluster
  * VMs, so it is kept at the subscription and filtered to the two groups — alerting its recipients
- * (or, with none, the Owners, through an action group: at this scope Azure wants an e-mail or an
- * action group) at each threshold. Databricks: with the account-level provider, a budget policy
- * bound to the workspace that tags its serverless usage with the stack's tags, so billing records
- * attribute it.
+ * (or, with none, the subscription's Owners through an action group: at this scope Azure wants an
+ * e-mail or an action group; an Owner role receiver reaches only users assigned Owner directly on
+ * the subscription, not through a group or PIM, so the plan asks for recipients) at each
+ * threshold. Databricks: with the account-level provider, a budget policy bound to the workspace
+ * whose custom tags are the stack's; usage is attributed to it only for workloads and users
+ * assigned to it, which the program does not do yet (docs/cost.md).
  *
  * Azure takes a new monthly budget only from the first of the current month, and refuses to move
- * its start later ("Start date of budgets cannot be updated"): the start is written once, then
- * ignored, so the next month's `pulumi up` does not try to move it.
+ * its start later: the start is read back from the budget once it exists (`startDate`).
  */
 export class StackBudget extends pulumi.ComponentResource {
     /** The Azure budget's resource id. */
@@ -41,7 +42,7 @@ export class StackBudget extends pulumi.ComponentResource {
     constructor(name: string, args: StackBudgetArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lakehouse:budget:StackBudget", name, {}, opts);
         const s = args.settings;
-        const subscription = pulumi.output(args.resourceGroupId).apply((id) => id.split("/resourceGroups/")[0]);
+        const subscription = pulumi.output(args.resourceGroupId).apply(subscriptionOf);
         const owners =
             s.recipients.length === 0
                 ? new monitor.ActionGroup(
@@ -58,6 +59,12 @@ export class StackBudget extends pulumi.ComponentResource {
                       { parent: this },
                   )
                 : undefined;
+        if (owners) {
+            pulumi.log.warn(
+                `budget ${s.name}: no cost.budget.recipients, so its alerts go to the users assigned Owner directly on the subscription (not through a group or PIM); set recipients: pulumi config set --path 'cost.budget.recipients[0]' <e-mail>`,
+                this,
+            );
+        }
         const contacts = owners ? { contactEmails: [], contactGroups: [owners.id] } : { contactEmails: s.recipients };
         const notification = (kind: "Actual" | "Forecasted", threshold: number) => ({ enabled: true, operator: "GreaterThanOrEqualTo", threshold, thresholdType: kind, ...contacts });
         const notifications = Object.fromEntries([
@@ -72,11 +79,11 @@ export class StackBudget extends pulumi.ComponentResource {
                 amount: s.amount,
                 category: "Cost",
                 timeGrain: "Monthly",
-                timePeriod: { startDate: s.startDate },
+                timePeriod: { startDate: subscription.apply((scope) => startDate(scope, s.name, s.startDate, (sc, n) => consumption.getBudget({ scope: sc, budgetName: n }, { parent: this }))) },
                 filter: { dimensions: { name: "ResourceGroupName", operator: "In", values: [args.resourceGroupName, args.managedResourceGroupName] } },
                 notifications,
             },
-            { parent: this, ignoreChanges: ["timePeriod.startDate"] },
+            { parent: this },
         );
         this.budgetId = budget.id;
 
@@ -93,6 +100,36 @@ export class StackBudget extends pulumi.ComponentResource {
         }
         this.registerOutputs({ budgetId: this.budgetId });
     }
+}
+
+/** `/subscriptions/<id>` of a resource group id, whatever the case of `resourceGroups` (adopted ids vary). */
+export function subscriptionOf(resourceGroupId: string): string {
+    const match = /^\/subscriptions\/[^/]+/i.exec(resourceGroupId);
+    if (!match) throw new Error(`${resourceGroupId} is not a resource group id (/subscriptions/<id>/resourceGroups/<name>)`);
+    return match[0];
+}
+
+/**
+ * The budget's start date. Azure refuses to move a budget's start ("Start date of budgets cannot be
+ * updated") and takes a past start for a new budget only within the current month, so: the start
+ * the budget already has, read back (a later month's `pulumi up` changes nothing), and for a budget
+ * not there yet, including one a name or scope change re-creates, the first of this month. An
+ * unreadable budget counts as absent: were it there, Azure's refusal to move its start says so.
+ */
+export async function startDate(
+    scope: string,
+    budgetName: string,
+    firstOfThisMonth: string,
+    lookup: (scope: string, budgetName: string) => Promise<{ timePeriod?: { startDate?: string } }>,
+): Promise<string> {
+    const existing = await lookup(scope, budgetName).catch(() => undefined);
+    return sameDateSpelling(existing?.timePeriod?.startDate) ?? firstOfThisMonth;
+}
+
+/** A date as the program writes budget dates (`2026-12-01T00:00:00Z`), or undefined. */
+export function sameDateSpelling(date: string | undefined): string | undefined {
+    if (!date || Number.isNaN(Date.parse(date))) return undefined;
+    return new Date(date).toISOString().replace(".000Z", "Z");
 }
 
 /** A workspace id as the budget policy takes it (a number): refused when JavaScript cannot hold it exactly. */

@@ -10,7 +10,7 @@ import { ADOPT_DEFAULTS, ADOPT_KEYS, AdoptSettings, adoptedNames, parseAdopt } f
 import { NETWORK_DEFAULTS, NETWORK_KEYS, NetworkSettings, SECURITY_DEFAULTS, SecuritySettings, parseNetwork } from "./network/settings";
 import { APP_DEFAULTS, APP_KEYS, AppSettings, parseApp } from "./settings/app";
 import { CATALOG_DEFAULTS, CATALOG_KEYS, CatalogSettings, parseCatalog } from "./settings/catalog";
-import { COST_DEFAULTS, COST_KEYS, CostSettings, parseCost } from "./settings/cost";
+import { COST_DEFAULTS, COST_KEYS, CostSettings, checkBudgetPolicyTags, parseCost } from "./settings/cost";
 import { GRANTS_DEFAULTS, GRANTS_KEYS, GrantMatrix, PAYLOAD_AUDITORS_DEFAULT, parseGrants, parsePayloadAuditors, withPayloadAuditors } from "./settings/grants";
 import { DeclaredPrincipal, PRINCIPALS_DEFAULTS, PRINCIPALS_KEYS, parsePrincipals } from "./settings/principals";
 import { PIPELINES_DEFAULTS, PIPELINES_KEYS, PipelinesSettings, parsePipelines } from "./settings/pipelines";
@@ -96,6 +96,7 @@ export function resolveConfig(raw: PlainObject, location: unknown, context: Conf
         usesServerless: pipelines.serverless || pipelines.warehouse.serverless || app.enabled || serving.endpoints.some((e) => e.enabled),
     });
     const cost = parseCost(check, raw, platform, context.now);
+    checkBudgetPolicyTags(check, raw.tags, platform.tags, cost, network.databricksAccountId);
     check.done();
     return deepFreeze({ ...platform, names: adoptedNames(platform.names, adopt), adopt, principals, catalog, grants, payloadAuditors, serving, pipelines, app, network, security, cost });
 }

@@ -81,7 +81,7 @@ export function buildPlatform(config: LakehouseConfig) {
 
     // Classic compute reaches the storage through private endpoints; in the private posture the
     // workspace's own front end is a private endpoint too.
-    new PrivateAccess("private-access", {
+    const privateAccess = new PrivateAccess("private-access", {
         location: config.location,
         resourceGroupName: storage.resourceGroupName,
         nameStem: names.base,
@@ -99,7 +99,7 @@ export function buildPlatform(config: LakehouseConfig) {
         : undefined;
 
     // Serverless compute reaches the storage through NCC private endpoints, or the perimeter.
-    new ServerlessAccess("serverless-access", {
+    const serverlessAccess = new ServerlessAccess("serverless-access", {
         location: config.location,
         resourceGroupName: storage.resourceGroupName,
         settings: config.network,
@@ -151,9 +151,13 @@ export function buildPlatform(config: LakehouseConfig) {
     });
 
     // The SQL warehouse first: the catalog runs the metadata table's DDL on it, the job and the app query it.
+    // Compute that writes to the lake during `pulumi up` (the warehouse runs the metadata table's
+    // DDL; endpoints load their models) waits until classic and serverless compute can reach it.
+    const dataPaths = [privateAccess, serverlessAccess];
     const warehouse = new SqlWarehouse("warehouse", {
         name: config.pipelines.names.warehouse,
         settings: config.pipelines.warehouse,
+        dataPaths,
         provider: workspace.provider,
     });
 
@@ -196,6 +200,7 @@ export function buildPlatform(config: LakehouseConfig) {
         modelNames: catalog.modelNames,
         workspaceUrl: workspace.url,
         tags: config.tags,
+        dataPaths,
         provider: workspace.provider,
         adopt: config.adopt.servingEndpoints,
     });

@@ -21,6 +21,8 @@ export interface ModelServingArgs {
     workspaceUrl: pulumi.Input<string>;
     /** Tags for every endpoint (Databricks copies them to billing logs). */
     tags: Record<string, string>;
+    /** What makes the storage reachable for serverless compute: endpoints load their models and write their payloads there. */
+    dataPaths: pulumi.Resource[];
     /** The workspace's Databricks provider. */
     provider: databricks.Provider;
     /**
@@ -67,7 +69,7 @@ export class ModelServing extends pulumi.ComponentResource {
                     aiGateway: aiGateway(endpoint, args.catalogName, args.payloadSchemaName),
                     tags,
                 },
-                { ...inWorkspace, ...adoptOptions(args.adopt?.[endpoint.key]) },
+                { ...inWorkspace, dependsOn: args.dataPaths, ...adoptOptions(args.adopt?.[endpoint.key]) },
             );
 
             this.endpointNames[endpoint.key] = served.name;

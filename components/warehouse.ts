@@ -9,6 +9,11 @@ export interface SqlWarehouseArgs {
     name: string;
     /** Size (from `computeSize` or `pipelines.warehouse.size`), clusters, auto-stop, serverless. */
     settings: WarehouseSettings;
+    /**
+     * What makes the storage reachable (private endpoints, the NCC or perimeter): the warehouse is
+     * created after them, so the DDL run on it during the first `pulumi up` is not refused.
+     */
+    dataPaths: pulumi.Resource[];
     /** The workspace's Databricks provider. */
     provider: databricks.Provider;
 }
@@ -39,7 +44,7 @@ export class SqlWarehouse extends pulumi.ComponentResource {
                 warehouseType: "PRO",
                 enablePhoton: true,
             },
-            inWorkspace,
+            { ...inWorkspace, dependsOn: args.dataPaths },
         );
         this.warehouseId = warehouse.id;
         this.registerOutputs({ warehouseId: this.warehouseId });

@@ -5,7 +5,7 @@
  * shipped stacks: advisory over the budget, mandatory in production beyond the margin.
  */
 import { expect } from "chai";
-import { workspaceNumber } from "../components/budget";
+import { sameDateSpelling, startDate, subscriptionOf, workspaceNumber } from "../components/budget";
 import { monthStart } from "../components/settings/cost";
 import { MOCK_SUBSCRIPTION } from "../tools/harness";
 import { planOf, rejectedConfig } from "./helpers";
@@ -22,7 +22,7 @@ describe("budget: lakehouse:cost.budget is checked before anything is registered
         [["cost.budget.thresholds[0]=0"], "lakehouse:cost.budget.thresholds[0]", /an integer from 1 to 1000/],
         [["cost.budget.thresholds[0]=2000"], "lakehouse:cost.budget.thresholds[0]", /an integer from 1 to 1000/],
         [["cost.budget.thresholds[0]=80", "cost.budget.thresholds[1]=80"], "lakehouse:cost.budget.thresholds[1]", /no duplicates/],
-        [["cost.budget.forecastThresholds[0]=10", "cost.budget.forecastThresholds[1]=20", "cost.budget.forecastThresholds[2]=30", "cost.budget.forecastThresholds[3]=40", "cost.budget.forecastThresholds[4]=50", "cost.budget.forecastThresholds[5]=60"], "lakehouse:cost.budget.forecastThresholds", /at most 5 thresholds/],
+        [["cost.budget.thresholds=[50,80,100]", "cost.budget.forecastThresholds=[90,100,120]"], "lakehouse:cost.budget.thresholds", /at most 5 thresholds here and in cost.budget.forecastThresholds together .*there are 6/],
         [["cost.budget.recipients[0]=finops"], "lakehouse:cost.budget.recipients[0]", /an e-mail address/],
         [["cost.budget.owner=me"], "lakehouse:cost.budget.owner", /a known field: amount, thresholds, forecastThresholds, recipients/],
         [["cost.usage.storedGB=-1"], "lakehouse:cost.usage.storedGB", /a number from 0/],
@@ -58,7 +58,7 @@ describe("budget: the Azure budget and its alerts", () => {
             filter: { dimensions: { name: "ResourceGroupName", operator: "In", values: ["rg-lakehouse-dev", "rg-lakehouse-dev-dbw-managed"] } },
         });
         expect(budget.inputs.timePeriod).to.deep.equal({ startDate: monthStart(new Date()) });
-        expect(budget.ignoreChanges, "Azure refuses to move a budget's start").to.deep.equal(["timePeriod.startDate"]);
+        expect(budget.ignoreChanges ?? [], "the start is read back, not ignored: a re-created budget must get this month's").to.deep.equal([]);
         expect(budget.parent).to.match(/lakehouse:budget:StackBudget::budget$/);
     });
 
@@ -116,8 +116,8 @@ describe("budget: the pack's rules on the shipped stacks", () => {
     it("warns on dev over its budget, however far, and never fails it", async () => {
         expect(await costFindings("dev", "cost.budget.amount=100")).to.deep.equal(["advisory cost-estimate-within-budget"]);
         const [message] = (await planOf("dev", "cost.budget.amount=100")).document.policies.violations.filter((v) => v.policy.startsWith("cost-")).map((v) => v.message);
-        // dev's active estimate, 415.62, is 316% over 100.
-        expect(message).to.equal("the active monthly estimate, 415.62 USD, exceeds budget budget-lakehouse-dev (100.00) by 316%; the plan's cost section (npm run plan) itemises it.");
+        // dev's active estimate, 413.62, is 314% over 100.
+        expect(message).to.equal("the active monthly estimate, 413.62 USD, exceeds budget budget-lakehouse-dev (100.00) by 314%; the plan's cost section (npm run plan) itemises it.");
     });
 
     it("fails prod beyond the margin, and only warns within it", async () => {
@@ -126,5 +126,46 @@ describe("budget: the pack's rules on the shipped stacks", () => {
         expect(await costFindings("prod", `cost.budget.amount=${within}`)).to.deep.equal(["advisory cost-estimate-within-budget"]);
         const beyond = Math.floor(active / 1.2); // about 20% over
         expect(await costFindings("prod", `cost.budget.amount=${beyond}`)).to.have.members(["advisory cost-estimate-within-budget", "mandatory cost-estimate-within-budget-margin"]);
+    });
+});
+
+describe("budget: the start date Azure will take", () => {
+    const lookup = (budgets: Record<string, string>) => async (scope: string, name: string) => {
+        const start = budgets[`${scope}/${name}`];
+        if (!start) throw new Error("ResourceNotFound");
+        return { timePeriod: { startDate: start } };
+    };
+
+    it("keeps an existing budget's own start, in the spelling the program writes", async () => {
+        const start = await startDate("/subscriptions/s", "budget-a", "2026-12-01T00:00:00Z", lookup({ "/subscriptions/s/budget-a": "2026-03-01T00:00:00.000Z" }));
+        expect(start).to.equal("2026-03-01T00:00:00Z");
+    });
+
+    it("starts a budget that does not exist yet (a new stack, or a renamed budget) on the first of this month", async () => {
+        expect(await startDate("/subscriptions/s", "budget-b", "2026-12-01T00:00:00Z", lookup({ "/subscriptions/s/budget-a": "2026-03-01T00:00:00Z" }))).to.equal("2026-12-01T00:00:00Z");
+    });
+
+    it("reads the subscription from a resource group id in either spelling of resourceGroups", () => {
+        expect(subscriptionOf("/subscriptions/abc/resourceGroups/rg")).to.equal("/subscriptions/abc");
+        expect(subscriptionOf("/subscriptions/abc/resourcegroups/rg")).to.equal("/subscriptions/abc");
+        expect(() => subscriptionOf("rg")).to.throw(/not a resource group id/);
+        expect(sameDateSpelling("not a date")).to.equal(undefined);
+    });
+});
+
+describe("budget: the Databricks budget policy's tags", () => {
+    it("refuses more stack tags than a budget policy takes, only when there is one", async () => {
+        const many = Array.from({ length: 20 }, (_, i) => `tags.team${i}=x`);
+        const err = await rejectedConfig("dev", ACCOUNT, ...many);
+        const issue = err.issues.find((i) => i.key === "lakehouse:tags");
+        expect(issue?.allowed, err.message).to.match(/at most 20 tags with the program's own \(there are 2\d\)/);
+        const withoutAccount = await planOf("dev", ...many);
+        expect(withoutAccount.ofType(POLICY)).to.deep.equal([]);
+    });
+
+    it("warns on every preview that alerts without recipients reach only directly assigned Owners", async () => {
+        const notices = (await planOf("dev")).run.diagnostics.join("\n");
+        expect(notices).to.match(/budget budget-lakehouse-dev: no cost.budget.recipients, so its alerts go to the users assigned Owner directly/);
+        expect((await planOf("dev", "cost.budget.recipients[0]=finops@example.com")).run.diagnostics.join("\n")).to.not.contain("no cost.budget.recipients");
     });
 });

@@ -186,14 +186,14 @@ describe("cost: the arithmetic of each line", () => {
         const e = estimateCost([region, account, endpoint, logs, zone], basis({ usage: { storedGB: 1000, logAnalyticsGBPerDay: 2 } }));
         // 1000 GB × 0.0196 = 19.60.
         expect(linesOf(e.lines, account)[0]).to.include({ idle: 19.6, active: 19.6 });
-        // 730 h × 0.01 = 7.30; active adds 100 GB in and out × 0.01 = 2.00.
-        expect(linesOf(e.lines, endpoint).map((l) => [l.idle, l.active])).to.deep.equal([[7.3, 7.3], [0, 2]]);
+        // 730 h × 0.01 = 7.30; active adds 100 GB, each charged once in its direction, × 0.01 = 1.00.
+        expect(linesOf(e.lines, endpoint).map((l) => [l.idle, l.active])).to.deep.equal([[7.3, 7.3], [0, 1]]);
         // 2 GB × 730/24 days = 60.8333 GB × 2.99 = 181.89; retention 2 GB × (61 − 31) days = 60 GB-months × 0.13 = 7.80.
         expect(linesOf(e.lines, logs).map((l) => l.idle)).to.deep.equal([181.89, 7.8]);
         expect(linesOf(e.lines, zone)[0].idle).to.equal(0.5);
-        // Idle: 19.60 + 7.30 + 181.89 + 7.80 + 0.50 = 217.09; active: + 2.00 = 219.09.
+        // Idle: 19.60 + 7.30 + 181.89 + 7.80 + 0.50 = 217.09; active: + 1.00 = 218.09.
         expect(e.totals.idle).to.deep.equal({ dbu: 0, azure: 217.09, total: 217.09 });
-        expect(e.totals.active.total).to.equal(219.09);
+        expect(e.totals.active.total).to.equal(218.09);
     });
 
     it("reports an unknown node type or region as unpriced, never as zero, and says the totals are lower bounds", () => {

@@ -79,7 +79,7 @@ describe("critical path: the model", () => {
 });
 
 describe("critical path: serving in prod", () => {
-    it("waits for the workspace and the registered models only through data, never through dependsOn", async () => {
+    it("waits for the workspace and the registered models only through data; dependsOn only on the storage's network paths, which no data carries", async () => {
         const { run } = await planTrained("prod");
         const cp = criticalPath(run.resources);
         const types = cp.steps.map((s) => s.type);
@@ -87,8 +87,13 @@ describe("critical path: serving in prod", () => {
         expect(types.indexOf(WS)).to.be.below(types.indexOf(EP));
         const serving = run.resources.filter((r) => r.urn.includes("lakehouse:serving:ModelServing$"));
         expect(serving).to.not.be.empty;
-        for (const r of serving) expect(r.explicitDependencies ?? [], `${r.name} has no dependsOn`).to.deep.equal([]);
+        for (const r of serving) {
+            const explicit = r.explicitDependencies ?? [];
+            expect(explicit.length, `${r.name} waits for the network paths`).to.be.greaterThan(0);
+            for (const d of explicit) expect(d, `${r.name} dependsOn`).to.match(/::lakehouse:network:(PrivateAccess|ServerlessAccess)\$/);
+        }
         const endpointEdges = waitsFor(run.resources).get(run.resources.find((r) => r.type === EP && r.name === "classifier")!.urn)!;
-        expect(endpointEdges.map((e) => e.kind)).to.not.include("dependsOn");
+        const models = run.resources.filter((r) => r.type === "databricks:index/registeredModel:RegisteredModel").map((r) => r.urn);
+        expect(endpointEdges.filter((e) => models.includes(e.to)).map((e) => e.kind)).to.deep.equal(["input", "input"]);
     });
 });

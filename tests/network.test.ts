@@ -185,6 +185,24 @@ describe("network: changing where the workspace lives replaces it, and productio
     });
 });
 
+describe("network: compute that writes during pulumi up waits for its way to the lake", () => {
+    for (const stack of ["dev", "prod"]) {
+        it(`creates the warehouse (which runs the metadata table's DDL) and the serving endpoints after the storage's private endpoints and serverless access (${stack})`, async () => {
+            const s = await planTrained(stack);
+            const paths = s.run.resources
+                .filter((r) => /lakehouse:network:(PrivateAccess|ServerlessAccess)\$/.test(r.urn) && (r.type.includes("PrivateEndpoint") || r.type.includes("Perimeter") || r.type.includes("Ncc")))
+                .map((r) => r.urn);
+            expect(paths.some((u) => u.includes("ServerlessAccess")), "serverless access is planned").to.equal(true);
+            expect(paths.some((u) => u.endsWith("::storage-dfs")), "the dfs private endpoint is planned").to.equal(true);
+            const waiting = [...s.ofType("databricks:index/sqlEndpoint:SqlEndpoint"), ...s.ofType("databricks:index/modelServing:ModelServing")];
+            expect(waiting.length).to.equal(3);
+            for (const r of waiting) expect(r.dependencies, r.name).to.include.members(paths);
+            // The DDL runs on that warehouse, so the metadata table waits too.
+            expect(s.ofType("databricks:index/sqlTable:SqlTable")[0].dependencies).to.include(s.ofType("databricks:index/sqlEndpoint:SqlEndpoint")[0].urn);
+        });
+    }
+});
+
 describe("security: audit logs, hardening, keys", () => {
     it("sends the workspace's audit categories and the blob service's reads, writes and deletes to a Log Analytics workspace it creates", async () => {
         const s = await planOf("prod");

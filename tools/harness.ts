@@ -237,6 +237,9 @@ const mocks: pulumi.runtime.Mocks = {
                         privateLinkServiceConnectionState: { status: "Pending" },
                     })),
                 };
+            case "azure-native:consumption:getBudget":
+                // Offline every stack is a fresh one: no budget exists yet.
+                throw new Error(`budget ${String(args.inputs.budgetName)} not found (mock: a fresh subscription)`);
             case "databricks:index/getGroup:getGroup":
             case "databricks:index/getUser:getUser":
             case "databricks:index/getServicePrincipal:getServicePrincipal":

@@ -18,8 +18,12 @@ export const COST_DEFAULTS = {
 
 export const COST_KEYS = ["cost"] as const;
 
-/** Azure's limits on a budget: up to five notifications of each kind, thresholds in percent, 50 e-mails each. */
-export const BUDGET_LIMITS = { notificationsPerKind: 5, threshold: { min: 1, max: 1000 }, recipients: 50, amount: 1_000_000_000 };
+/**
+ * Azure's limits on a budget: five notifications in all (the Consumption API this SDK calls says
+ * "up to five"; Cost Management's newer API allows five of each kind), thresholds in percent, 50
+ * e-mails each.
+ */
+export const BUDGET_LIMITS = { notifications: 5, threshold: { min: 1, max: 1000 }, recipients: 50, amount: 1_000_000_000 };
 
 export interface BudgetSettings {
     /** Monthly amount, in the subscription's billing currency (the rates are USD); 0 means no budget. */
@@ -30,11 +34,11 @@ export interface BudgetSettings {
     thresholds: number[];
     /** Percentages of the amount that, once forecast for the month, alert. */
     forecastThresholds: number[];
-    /** Who the alerts go to; none: the Owners of the stack's resource groups. */
+    /** Who the alerts go to; none: the users assigned Owner directly on the subscription (the plan warns). */
     recipients: string[];
     /**
-     * First day of the current month (UTC), the budget's start: Azure takes no other date for a new
-     * monthly budget and refuses to change it later, so the component sets it once.
+     * First day of the current month (UTC), a new budget's start: Azure takes no earlier date for a
+     * new monthly budget and refuses to change it later, so an existing budget keeps its own.
      */
     startDate: string;
 }
@@ -56,7 +60,6 @@ function percentages(check: Checker, key: string, value: unknown, fallback: read
         check.fail(key, value, `a list of percentages of the amount (${BUDGET_LIMITS.threshold.min}-${BUDGET_LIMITS.threshold.max}), e.g. [80, 100]`);
         return [...fallback];
     }
-    if (value.length > BUDGET_LIMITS.notificationsPerKind) check.fail(key, value, `at most ${BUDGET_LIMITS.notificationsPerKind} thresholds (Azure's limit per kind of notification)`);
     const out: number[] = [];
     value.forEach((item, i) => {
         const n = check.integer(keyPath(key, i), item, 0, BUDGET_LIMITS.threshold);
@@ -78,10 +81,27 @@ export function parseCost(check: Checker, raw: PlainObject, platform: Pick<Platf
     if (amount > 0 && thresholds.length + forecastThresholds.length === 0) {
         check.fail("cost.budget.thresholds", budget.thresholds, "at least one threshold (here or in cost.budget.forecastThresholds): a budget alerts at them");
     }
+    if (thresholds.length + forecastThresholds.length > BUDGET_LIMITS.notifications) {
+        check.fail("cost.budget.thresholds", budget.thresholds, `at most ${BUDGET_LIMITS.notifications} thresholds here and in cost.budget.forecastThresholds together (Azure's limit of notifications per budget; there are ${thresholds.length + forecastThresholds.length})`);
+    }
     const recipients = check.stringList("cost.budget.recipients", budget.recipients, d.recipients, EMAIL);
     if (recipients.length > BUDGET_LIMITS.recipients) check.fail("cost.budget.recipients", budget.recipients, `at most ${BUDGET_LIMITS.recipients} addresses (Azure's limit per notification)`);
     return {
         budget: { amount, name: `budget-${platform.names.base}`, thresholds, forecastThresholds, recipients, startDate: monthStart(now) },
         basis: costBasis(cost, "cost", check.fail.bind(check)),
     };
+}
+
+/** Databricks' limit of custom tags on a budget policy (the program's own tags count too). */
+export const BUDGET_POLICY_TAGS = 20;
+
+/**
+ * With a budget and the account id, the stack's tags become the Databricks budget policy's custom
+ * tags, of which Databricks takes at most 20: more fails the policy's create, so it fails here.
+ */
+export function checkBudgetPolicyTags(check: Checker, rawTags: unknown, tags: Record<string, string>, cost: CostSettings, databricksAccountId: string | undefined): void {
+    const count = Object.keys(tags).length;
+    if (cost.budget.amount > 0 && databricksAccountId && count > BUDGET_POLICY_TAGS) {
+        check.fail("tags", rawTags, `at most ${BUDGET_POLICY_TAGS} tags with the program's own (there are ${count}): they become the Databricks budget policy's custom tags, which take ${BUDGET_POLICY_TAGS}`);
+    }
 }

@@ -505,13 +505,13 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
     {
         path: "cost.budget.thresholds",
         type: "list of integer",
-        allowed: `${BUDGET_LIMITS.threshold.min}-${BUDGET_LIMITS.threshold.max} (percent), at most ${BUDGET_LIMITS.notificationsPerKind}`,
+        allowed: `${BUDGET_LIMITS.threshold.min}-${BUDGET_LIMITS.threshold.max} (percent); at most ${BUDGET_LIMITS.notifications} with the other list`,
         summary: "Percentages of the amount that alert once actually spent.",
     },
     {
         path: "cost.budget.forecastThresholds",
         type: "list of integer",
-        allowed: `${BUDGET_LIMITS.threshold.min}-${BUDGET_LIMITS.threshold.max} (percent), at most ${BUDGET_LIMITS.notificationsPerKind}`,
+        allowed: `${BUDGET_LIMITS.threshold.min}-${BUDGET_LIMITS.threshold.max} (percent); at most ${BUDGET_LIMITS.notifications} with the other list`,
         summary: "Percentages of the amount that alert once forecast for the month.",
     },
     {

@@ -59,7 +59,7 @@ export function azureLines(r: CostResource, basis: Pricing, region: string): Cos
         }
         case T.privateEndpoint:
             lines.add("azure", "endpoint hours", rates.flat("network", "privateEndpointHour"), "no rate for private endpoints (network.privateEndpointHour)", { ...always(hours), unit: "hours" }, `${hours} h a month`);
-            lines.add("azure", "data processed", rates.flat("network", "privateEndpointGB"), "no rate for private endpoint data (network.privateEndpointGB)", { idle: 0, active: 2 * usage.privateEndpointGBPerMonth, unit: "GB" }, `${usage.privateEndpointGBPerMonth} GB a month (usage.privateEndpointGBPerMonth), charged inbound and outbound`);
+            lines.add("azure", "data processed", rates.flat("network", "privateEndpointGB"), "no rate for private endpoint data (network.privateEndpointGB)", { idle: 0, active: usage.privateEndpointGBPerMonth, unit: "GB" }, `${usage.privateEndpointGBPerMonth} GB a month (usage.privateEndpointGBPerMonth), each GB charged once, in the direction it crosses`);
             break;
         case T.nat:
             lines.add("azure", "gateway hours", rates.flat("nat", "gatewayHour"), "no rate for NAT gateways (nat.gatewayHour)", { ...always(hours), unit: "hours" }, `${hours} h a month`);
