@@ -12,7 +12,7 @@ import { dataProtectedInProduction, noForceDestroyInProduction } from "../polici
 import { entraPasswordLifetime } from "../policies/rules/entra";
 import { ResourceUnderPolicy, runPolicies, stackPolicyConfig } from "../policies/runner";
 import { resolvedConfig } from "../tools/plan";
-import { derivedAllowances, derivedPayloadAuditors, grantsAllowance } from "../tools/policy-allowances";
+import { derivedAllowances, derivedPayloadAuditors, derivedPolicyConfig, formatPolicyConfig, grantsAllowance, withDerived } from "../tools/policy-allowances";
 import { addressCount, parseIpv4Range, reservedOverlaps } from "../policies/rules/ipv4";
 import { planTrained as planOf, rejectedConfig } from "./helpers";
 import { scopeMatches, ucBroadGroupsDiscoveryOnly, ucNoRiskyPrivileges, ucOneAuthorityPerSecurable, ucLeastPrivilegeAllowance } from "../policies/rules/grants";
@@ -68,9 +68,35 @@ describe("escape class a: every role has an allowance of its own, layer by layer
             const { run } = await planOf(stack);
             const config = resolvedConfig(run);
             const shipped = stackPolicyConfig(stack);
-            const hint = `policies/config/${stack}.json (node -r ./tools/register.js tools/policy-allowances.ts --stack ${stack})`;
+            const hint = `policies/config/${stack}.json (npm run policy-config -- --stack ${stack} --write)`;
             expect((shipped["uc-least-privilege-allowance"] as { allowances: Record<string, unknown> }).allowances, hint).to.deep.equal(derivedAllowances(config));
             expect((shipped["serving-payloads-private"] as { auditors?: string[] } | undefined)?.auditors ?? [], hint).to.deep.equal(derivedPayloadAuditors(config));
+        }
+    });
+
+    it("approves a new reader once the derived policy config is in place, and nothing more (npm run policy-config -- --write)", async () => {
+        const sets = ["principals.readers.group=data-readers", 'grants.readers.catalog=["USE_CATALOG"]', 'grants.readers.schemas.gold=["USE_SCHEMA","SELECT"]'];
+        const { run, document } = await planOf("dev", ...sets);
+        expect(document.policies.violations.filter((v) => v.level === "mandatory").map((v) => v.policy)).to.include("uc-least-privilege-allowance");
+        const approved = withDerived(stackPolicyConfig("dev"), derivedPolicyConfig(resolvedConfig(run)));
+        const report = await runPolicies(allPolicies, run.resources, approved);
+        expect(report.violations.filter((v) => v.level === "mandatory")).to.deep.equal([]);
+        // The approval is exactly the request: reading gold, not bronze.
+        expect((approved["uc-least-privilege-allowance"] as any).allowances["data-readers"]).to.deep.equal({
+            catalog: ["USE_CATALOG"],
+            "schema:gold": ["SELECT", "USE_SCHEMA"],
+            "table:gold": ["SELECT"],
+            "view:gold": ["SELECT"],
+        });
+        // Every other approval in the file is kept.
+        expect(approved["uc-no-risky-privileges"]).to.deep.equal(stackPolicyConfig("dev")["uc-no-risky-privileges"]);
+    });
+
+    it("writes the shipped policy configs exactly as they are committed (the derivation and its format are stable)", async () => {
+        for (const stack of ["dev", "prod"]) {
+            const { run } = await planOf(stack);
+            const written = `${formatPolicyConfig(withDerived(stackPolicyConfig(stack), derivedPolicyConfig(resolvedConfig(run))))}\n`;
+            expect(written, `npm run policy-config -- --stack ${stack} --write`).to.equal(fs.readFileSync(path.join(__dirname, "..", "policies", "config", `${stack}.json`), "utf8"));
         }
     });
 

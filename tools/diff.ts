@@ -290,6 +290,21 @@ export function diffPlans(before: readonly DiffableResource[], after: readonly D
     };
 }
 
+/** The leaf changes between two strings that both hold a JSON object, else undefined. */
+export function jsonLeaves(before: unknown, after: unknown): FieldChange[] | undefined {
+    const parse = (v: unknown) => {
+        if (typeof v !== "string" || !v.trimStart().startsWith("{")) return undefined;
+        try {
+            return JSON.parse(v) as unknown;
+        } catch {
+            return undefined;
+        }
+    };
+    const b = parse(before);
+    const a = parse(after);
+    return b !== undefined && a !== undefined ? fieldChanges(b, a) : undefined;
+}
+
 function show(value: unknown): string {
     if (value === undefined) return "(unset)";
     const text = typeof value === "string" ? value : JSON.stringify(value);
@@ -330,7 +345,12 @@ export function renderDiff(diff: PlanDiff, title: string): string {
     for (const c of diff.changed) {
         const marker = c.action === "replace" ? "+-" : "~";
         lines.push(`  ${marker} ${c.type}  ${c.name}  (${c.action}${c.modelled ? "" : ", replacement rules not modelled"})`);
-        for (const f of c.fields) lines.push(`        ${f.path}: ${show(f.before)} → ${show(f.after)}`);
+        for (const f of c.fields) {
+            // A JSON document held in a string (a cluster policy's definition) changes by its leaves.
+            const inside = jsonLeaves(f.before, f.after);
+            if (inside) lines.push(`        ${f.path} (JSON):`, ...inside.map((j) => `          ${j.path}: ${show(j.before)} → ${show(j.after)}`));
+            else lines.push(`        ${f.path}: ${show(f.before)} → ${show(f.after)}`);
+        }
         if (c.protect) lines.push(`        protect: ${c.protect.before} → ${c.protect.after}`);
         for (const e of c.effects) lines.push(`        ${e.effect === "replace" ? "replaces" : "refused"}: ${e.path} — ${e.why}`);
         if (c.decidedBy) lines.push(`        decided by: ${c.decidedBy}`);

@@ -319,10 +319,24 @@ export function renderText(document: PlanDocument): string {
     if (document.preconditions.length > 0) lines.push("", "Before pulumi up (outside this program):", ...document.preconditions.map((p) => `  ${p}`));
     lines.push("", ...renderQuota(document.quota));
     lines.push("", ...renderCost(document.cost, document.cost.budget));
-    lines.push("", policySummary(document.policies));
-    const { violations } = document.policies;
-    for (const v of violations) lines.push(`  [${v.level}] ${v.policy}: ${v.message}${v.urn ? `\n      ${v.urn}` : ""}`);
+    lines.push("", ...policyLines(document.policies, ["mandatory", "advisory"]));
     return lines.join("\n");
+}
+
+/**
+ * `--diff-set`'s text: the blast radius, and when the policy pack refuses the plan with the change
+ * (exit 2), why: the mandatory violations after it.
+ */
+export function renderDiffDocument(doc: DiffDocument): string {
+    const title = `Blast radius on stack ${doc.stack} of ${doc.diffSets.map((o) => `pulumi config set --path ${o.path} ${o.value}`).join(" + ")}:`;
+    const refusal = hasMandatoryViolation(doc.policies) ? ["", "With the change, the policy pack refuses the plan:", ...policyLines(doc.policies, ["mandatory"])] : [];
+    return [renderDiff(doc.diff, title), ...refusal].join("\n");
+}
+
+/** The policy summary line and each violation of the given levels, as the text report prints them. */
+export function policyLines(report: PolicyReport, levels: readonly string[]): string[] {
+    const violations = report.violations.filter((v) => levels.includes(v.level));
+    return [policySummary(report), ...violations.map((v) => `  [${v.level}] ${v.policy}: ${v.message}${v.urn ? `\n      ${v.urn}` : ""}`)];
 }
 
 /** `Policies: 53 checked, 0 mandatory violations, 5 advisory` — mandatory ones fail the preview, advisory ones only warn. */
@@ -349,10 +363,12 @@ async function main(): Promise<number> {
     try {
         // What comes from ESC environments and cannot be seen offline.
         for (const text of stackConfigNotes(ROOT, options.stack)) note(`note: ${text}`);
+        if (Object.keys(stackPolicyConfig(options.stack)).length === 0) {
+            note(`note: no policies/config/${options.stack}.json: the pack judges with its defaults (no declared role may read data); npm run policy-config -- --stack ${options.stack} --write derives one from the stack config`);
+        }
         if (options.diffSets.length > 0) {
             const doc = await planDiff(options.stack, options.overrides, options.diffSets);
-            const title = `Blast radius on stack ${doc.stack} of ${doc.diffSets.map((o) => `pulumi config set --path ${o.path} ${o.value}`).join(" + ")}:`;
-            process.stdout.write(options.format === "json" ? `${JSON.stringify(doc, null, 2)}\n` : `${renderDiff(doc.diff, title)}\n`);
+            process.stdout.write(options.format === "json" ? `${JSON.stringify(doc, null, 2)}\n` : `${renderDiffDocument(doc)}\n`);
             return hasMandatoryViolation(doc.policies) ? EXIT.mandatoryViolation : EXIT.ok;
         }
         const { run, document } = await plan(options.stack, options.overrides);

@@ -3,7 +3,7 @@
  * by layer, in the form `uc-least-privilege-allowance` takes in `policies/config/<stack>.json`,
  * and the payload auditors `serving-payloads-private` takes.
  *
- *   node -r ./tools/register.js tools/policy-allowances.ts --stack prod
+ *   npm run policy-config -- --stack prod [--set PATH=VALUE ...] [--write]
  *
  * The stack config is the request, the policy config the approval: a config change that grants a
  * declared role more (another layer, the raw files, the models, running the pipeline's job) fails
@@ -17,7 +17,14 @@ import { LEVELS } from "../components/pipeline-access";
 import { LANDING_LAYER, SERVING_LAYER } from "../components/settings/catalog";
 import { RoleGrants } from "../components/settings/grants";
 import { PLATFORM_ROLES } from "../components/settings/principals";
+import * as fs from "fs";
+import * as path from "path";
+import { PolicyPackConfig, stackPolicyConfig } from "../policies/runner";
 import { plan, resolvedConfig } from "./plan";
+import { parseOverride } from "./stack-config";
+
+/** Where the shipped policy configs live. */
+const POLICY_CONFIG_DIR = path.join(__dirname, "..", "policies", "config");
 
 /** `{ <kind> or <kind>:<scope>: [privileges] }`, as the policy takes it. */
 export type DerivedAllowance = Record<string, string[]>;
@@ -108,12 +115,64 @@ export function derivedPolicyConfig(config: LakehouseConfig): Record<string, Rec
     };
 }
 
-async function main(): Promise<number> {
-    const i = process.argv.indexOf("--stack");
-    const stack = i >= 0 ? process.argv[i + 1] : "dev";
-    const { run } = await plan(stack);
-    process.stdout.write(`${JSON.stringify(derivedPolicyConfig(resolvedConfig(run)), null, 4)}\n`);
+/** `policies/config/<stack>.json` with the derived entries in place: every other policy's config, and every other field of these two, kept. */
+export function withDerived(existing: PolicyPackConfig, derived: ReturnType<typeof derivedPolicyConfig>): PolicyPackConfig {
+    const out: PolicyPackConfig = { ...existing };
+    for (const [policy, fields] of Object.entries(derived)) out[policy] = { ...((existing[policy] as Record<string, unknown> | undefined) ?? {}), ...fields };
+    return out;
+}
+
+/**
+ * JSON as the policy configs are written: lists of names and small objects on one line, the rest
+ * indented by four, so a derived file reads like the hand-written ones and diffs line by line.
+ */
+export function formatPolicyConfig(value: unknown, indent = ""): string {
+    const flat = (v: unknown): boolean => v === null || typeof v !== "object" || (Array.isArray(v) && v.every((x) => x === null || typeof x !== "object"));
+    const oneLine = (v: unknown): string =>
+        Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(", ")}]` : v !== null && typeof v === "object" ? `{ ${Object.entries(v).map(([k, x]) => `${JSON.stringify(k)}: ${oneLine(x)}`).join(", ")} }` : JSON.stringify(v);
+    if (flat(value)) return oneLine(value);
+    if (!Array.isArray(value) && Object.values(value as object).every(flat) && oneLine(value).length <= 60) return oneLine(value);
+    const inner = `${indent}    `;
+    const entries = Array.isArray(value) ? value.map((x) => `${inner}${formatPolicyConfig(x, inner)}`) : Object.entries(value as object).map(([k, x]) => `${inner}${JSON.stringify(k)}: ${formatPolicyConfig(x, inner)}`);
+    return Array.isArray(value) ? `[\n${entries.join(",\n")}\n${indent}]` : `{\n${entries.join(",\n")}\n${indent}}`;
+}
+
+const USAGE = `Usage: npm run policy-config -- [--stack NAME] [--set PATH=VALUE ...] [--write]
+
+Derives what policies/config/<stack>.json must approve from the stack's config: each declared
+role's least-privilege allowance (uc-least-privilege-allowance) and the payload auditors
+(serving-payloads-private). Prints the policy config with them in place; --write saves it.
+Other approvals (admins, act-as, writers, the budget margin) stay as the file has them.`;
+
+async function main(argv: string[]): Promise<number> {
+    let stack = "dev";
+    let write = false;
+    const overrides = [];
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--stack" && argv[i + 1]) stack = argv[++i];
+        else if (arg === "--set" && argv[i + 1]) overrides.push(parseOverride(argv[++i]));
+        else if (arg === "--write") write = true;
+        else {
+            process.stderr.write(`${arg === "--help" ? "" : `unknown option ${arg}\n\n`}${USAGE}\n`);
+            return arg === "--help" ? 0 : 1;
+        }
+    }
+    const { run } = await plan(stack, overrides);
+    const file = path.join(POLICY_CONFIG_DIR, `${stack}.json`);
+    const text = `${formatPolicyConfig(withDerived(stackPolicyConfig(stack), derivedPolicyConfig(resolvedConfig(run))))}\n`;
+    if (!write) {
+        process.stdout.write(text);
+        return 0;
+    }
+    const before = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : undefined;
+    if (before === text) {
+        process.stderr.write(`${path.relative(process.cwd(), file)}: already approves what the stack config grants\n`);
+        return 0;
+    }
+    fs.writeFileSync(file, text);
+    process.stderr.write(`${path.relative(process.cwd(), file)}: ${before === undefined ? "written" : "updated"}; review the change before committing it\n`);
     return 0;
 }
 
-if (require.main === module) main().then((code) => (process.exitCode = code));
+if (require.main === module) main(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -5,8 +5,8 @@
  * program no longer does. The commands and the `--diff-set` options come from one list of changes,
  * so they cannot disagree either.
  */
-import { PlanDiff, renderDiff } from "./diff";
-import { DiffDocument, planDiff } from "./plan";
+import { PlanDiff } from "./diff";
+import { DiffDocument, planDiff, renderDiffDocument } from "./plan";
 import { TRAINED } from "./scenarios";
 import { ConfigOverride, parseOverride } from "./stack-config";
 
@@ -27,7 +27,7 @@ export interface Recipe {
 /** A sentence of the recipe's prose about its plan, and the check that it holds. */
 export interface Claim {
     says: string;
-    holds: (diff: PlanDiff) => boolean;
+    holds: (diff: PlanDiff, doc: DiffDocument) => boolean;
 }
 
 const short = (type: string) => type.split(/[:/]/).pop() ?? type;
@@ -44,6 +44,13 @@ export const RECIPES: readonly Recipe[] = [
             inPlace,
             { says: "two grant resources change, each gaining one principal", holds: (d) => d.changed.length === 2 && changedTypes(d).every((t) => t === "Grants") },
             { says: "only the new group's access changes", holds: (d) => d.access.length > 0 && d.access.every((a) => a.principal === "data-readers" && a.removed.length === 0) },
+            {
+                says: "the pack refuses it until the policy config approves the group's reading of gold",
+                holds: (_d, doc) => {
+                    const mandatory = doc.policies.violations.filter((v) => v.level === "mandatory");
+                    return mandatory.length > 0 && mandatory.every((v) => v.policy === "uc-least-privilege-allowance" && v.message.startsWith('"data-readers"'));
+                },
+            },
         ],
     },
     {
@@ -138,8 +145,7 @@ export function configCommands(recipe: Recipe): string[] {
 
 /** What `npm run plan -- … --diff-set …` prints for a recipe (its stdout, exactly). */
 export function recipeOutput(doc: DiffDocument): string {
-    const title = `Blast radius on stack ${doc.stack} of ${doc.diffSets.map((o) => `pulumi config set --path ${o.path} ${o.value}`).join(" + ")}:`;
-    return renderDiff(doc.diff, title);
+    return renderDiffDocument(doc);
 }
 
 export type Differ = (stack: string, overrides: ConfigOverride[], diffSets: ConfigOverride[]) => Promise<DiffDocument>;

@@ -55,7 +55,7 @@ export const servingPayloadsPrivate: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            auditors: stringListSchema('Who may read inference payloads: principal names or "role:<role>" selectors (the stack\'s lakehouse:payloadAuditors, as tools/policy-allowances.ts derives them).', []),
+            auditors: stringListSchema('Who may read inference payloads: principal names or "role:<role>" selectors (the stack\'s lakehouse:payloadAuditors, as npm run policy-config derives them).', []),
         },
     },
     validateStack: (args, report) => {
