@@ -16,6 +16,7 @@ import { DeclaredPrincipal, PRINCIPALS_DEFAULTS, PRINCIPALS_KEYS, parsePrincipal
 import { PIPELINES_DEFAULTS, PIPELINES_KEYS, PipelinesSettings, parsePipelines } from "./settings/pipelines";
 import { PLATFORM_DEFAULTS, PLATFORM_KEYS, PlatformSettings, parsePlatform } from "./settings/platform";
 import { SERVING_DEFAULTS, SERVING_KEYS, ServingSettings, parseServing } from "./settings/serving";
+import { CONFIG_REFERENCE } from "./settings/reference";
 import { Checker, NAMESPACE, PlainObject, deepFreeze } from "./settings/validate";
 
 /** The resolved configuration of one stack. */
@@ -78,7 +79,11 @@ export interface ConfigContext {
 export function resolveConfig(raw: PlainObject, location: unknown, context: ConfigContext): LakehouseConfig {
     const check = new Checker();
     for (const key of Object.keys(raw)) {
-        if (!CONFIG_KEYS.includes(key)) check.fail(key, raw[key], `a known key (${CONFIG_KEYS.join(", ")}); see Pulumi.yaml`);
+        if (CONFIG_KEYS.includes(key)) continue;
+        // `posture` for `network.posture`: name the nested key the user probably meant.
+        const nested = [...new Set(CONFIG_REFERENCE.map((e) => e.path).filter((p) => p.split(".").pop() === key))];
+        const hint = nested.length > 0 ? `; did you mean ${nested.map((p) => `lakehouse:${p}`).join(" or ")} (pulumi config set --path ${nested[0]} …)?` : "";
+        check.fail(key, raw[key], `a known key (${CONFIG_KEYS.join(", ")}); see Pulumi.yaml${hint}`);
     }
     const platform = parsePlatform(check, raw, location, context);
     const principals = parsePrincipals(check, raw);

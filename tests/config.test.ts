@@ -77,6 +77,7 @@ describe("config: defaults and resolution", () => {
 describe("config: bad values are rejected with the key, the value and what is allowed", () => {
     const cases: { title: string; raw: Record<string, unknown>; key: string; says: RegExp; location?: unknown }[] = [
         { title: "unknown compute size", raw: { computeSize: "huge" }, key: "lakehouse:computeSize", says: /small \| medium \| large/ },
+        { title: "a nested key set at the top level", raw: { posture: "private" }, key: "lakehouse:posture", says: /did you mean lakehouse:network\.posture \(pulumi config set --path network\.posture …\)\?/ },
         { title: "unknown environment", raw: { environment: "staging" }, key: "lakehouse:environment", says: /development \| production/ },
         { title: "production without data protection", raw: { environment: "production", protectData: false }, key: "lakehouse:protectData", says: /true when lakehouse:environment is production/ },
         { title: "name prefix Azure storage would reject", raw: { namePrefix: "Lake-House" }, key: "lakehouse:namePrefix", says: /lower-case letters and digits/ },

@@ -174,7 +174,7 @@ export function warehouseLines(warehouse: CostResource, basis: Pricing, jobs: Co
         if (!job.dependencies.includes(warehouse.urn) || !list(job.inputs.tasks).some((t) => t.sqlTask !== undefined)) continue;
         const n = runs.get(job.urn)!.runs ?? 0;
         wakeHours += (n * autoStop) / 60;
-        woken.push(`${exact(n)} runs of job ${job.name} × ${autoStop} min auto-stop`);
+        woken.push(n === 0 ? `no scheduled run of job ${job.name} (its schedule is paused or absent)` : `${exact(n)} run${n === 1 ? "" : "s"} of job ${job.name} × ${autoStop} min auto-stop`);
     }
     const perCluster = rates.flat("warehouseDbu", size);
     const dbu = perCluster?.value ?? 0;
@@ -182,7 +182,7 @@ export function warehouseLines(warehouse: CostResource, basis: Pricing, jobs: Co
     const assumption =
         `${perCluster ? `${dbu} DBU/cluster-hour (${perCluster.path})` : `size ${size}`} × (` +
         `${woken.length > 0 ? `${woken.join(" + ")} at ${min} cluster${min === 1 ? "" : "s"}` : "no scheduled queries"}` +
-        `; active adds ${usage.warehouseHoursPerMonth} h (usage.warehouseHoursPerMonth) at ${exact(clusters)} clusters (${min}-${max} at usage.autoscaleLoad ${usage.autoscaleLoad}))`;
+        `; active adds ${usage.warehouseHoursPerMonth} h (usage.warehouseHoursPerMonth) at ${exact(clusters)} cluster${clusters === 1 ? "" : "s"} (${min}-${max} at usage.autoscaleLoad ${usage.autoscaleLoad}))`;
     if (!perCluster) lines.add("dbu", `SQL ${size}`, undefined, `no DBU count for warehouse size ${size} (warehouseDbu)`, quantity, assumption);
     else lines.add("dbu", `${serverless ? "serverless" : type === "sqlClassic" ? "classic" : "pro"} SQL DBUs`, rates.flat("dbu", type), `no rate for ${type} (dbu.${type})`, quantity, assumption);
     if (!serverless) lines.unpriced("azure", "warehouse VMs", "the VMs of a pro or classic warehouse run in your subscription and are not in the rates table");
