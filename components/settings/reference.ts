@@ -144,7 +144,7 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
             "Both postures inject the workspace into a VNet with secure cluster connectivity, reach the storage privately and keep it closed to the internet. " +
             "`private` also takes the workspace's front end off the internet: Private Link for the UI/API and browser login (its own DNS zone), no NSG rules from Azure. " +
             "`development` keeps a public front end, guarded by an IP access list when `network.workspaceAllowedIpRanges` is set. " +
-            "Changing the posture replaces the workspace ([networking](networking.md#changing-posture)).",
+            "Changing the posture updates the workspace in place and adds or removes the front end's endpoints; in production the pack refuses `development` ([networking](networking.md#changing-posture)).",
     },
     {
         path: "network.databricksAccountId",
