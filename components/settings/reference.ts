@@ -90,10 +90,13 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         options: ENVIRONMENTS,
         summary: "Development or production stack.",
         details:
-            "`production` requires `protectData: true`, and makes the `auto` values of `pipelines.development` and " +
-            "`pipelines.schedule.paused` resolve to a production-mode pipeline and a live schedule (development: development mode, " +
-            "paused schedule). It does not choose scale-to-zero (`serving.scaleToZero`) or the policy levels: the policy pack reads " +
-            "`policies/config/<stack>.json`, where `production: true` turns on the data-protection policies.",
+            "`production` requires `protectData: true`, and makes the `auto` values production ones: `pipelines.development` and " +
+            "`pipelines.schedule.paused` (a production-mode pipeline and a live schedule; development: development mode, paused schedule), " +
+            "`network.posture` (`private`), `security.enhancedSecurityMonitoring` and `security.automaticClusterUpdate` (on); the workspace " +
+            "also turns off result downloads and the notebook table clipboard. It does not choose scale-to-zero (`serving.scaleToZero`) or the policy " +
+            "levels (`policies/config/<stack>.json`). The policy pack reads it from the stack itself: the program tags every Azure resource " +
+            "`environment: <value>`, and a stack whose resources or stack tags say production gets the production-only policies; a policy " +
+            "config's `production: true` can add them to a stack, never take them away.",
     },
     {
         path: "protectData",
