@@ -103,8 +103,8 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         type: "boolean",
         summary: "`protect` on every data-bearing resource; required in production.",
         details:
-            "Protected: the storage account and its containers, the catalog, schemas, landing volume, metadata table, registered models (which a " +
-            "destroy leaves in Unity Catalog in any case), " +
+            "Protected: the storage account, its containers and the access connector, the workspace, the catalog, schemas, landing volume, " +
+            "metadata table, registered models (which a destroy leaves in Unity Catalog in any case), " +
             "storage credential and external locations. `pulumi destroy`, and any change that would replace one of them, stop before " +
             "touching them (see [Teardown](operations.md#teardown)). Without it the catalog objects get `forceDestroy`, so a destroy removes " +
             "them with their content.",
