@@ -521,7 +521,11 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         path: "cost.budget.recipients",
         type: "list of string",
         allowed: `e-mail addresses (at most ${BUDGET_LIMITS.recipients})`,
-        summary: "Who the alerts go to; empty: the Owners of the resource groups.",
+        summary: "Who the alerts go to; empty: the users assigned Owner directly on the subscription.",
+        details:
+            "With no recipients the program creates an action group whose one receiver is the Owner role: Azure alerts only the users " +
+            "assigned Owner directly on the subscription, not those who hold it through a group or PIM, and the plan and every preview " +
+            "warn until a recipient is set.",
     },
     ...USAGE_FIELDS.map(
         (f): ReferenceEntry => ({
