@@ -216,7 +216,7 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         path: "security.complianceSecurityProfile.enabled",
         type: "boolean",
         summary: "The compliance security profile (needs both of the above; effectively permanent).",
-        details: "Turning it off again replaces the workspace. With `PCI_DSS` no serverless compute is allowed, and the config refuses a stack that uses any.",
+        details: "Meant to be permanent: Azure does not remove it, or a standard, from a workspace that has processed regulated data, so the in-place update the plan shows for turning it off would fail; only a new workspace drops it. With `PCI_DSS` no serverless compute is allowed, and the config refuses a stack that uses any.",
     },
     {
         path: "security.complianceSecurityProfile.standards",
