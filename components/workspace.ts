@@ -47,8 +47,9 @@ export interface DatabricksWorkspaceArgs {
  * program. In the private posture its front end is off the internet (Private Link only) and Azure
  * adds no NSG rules of its own (the control plane is reached over Private Link).
  *
- * Changing posture or VNet replaces the workspace: Azure cannot move a workspace into another VNet
- * (docs/networking.md, "Changing posture").
+ * Changing posture updates it in place (both postures use the same VNet and subnets); changing the
+ * VNet or subnets replaces it: Azure cannot move a workspace into another VNet (docs/networking.md,
+ * "Changing posture").
  */
 export class DatabricksWorkspace extends pulumi.ComponentResource {
     /** The workspace's numeric id (what account-level resources name it by). */

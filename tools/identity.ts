@@ -120,7 +120,7 @@ export const SAME_IDENTITY_EXEMPT: Readonly<Record<string, string>> = {
     "azure-native:storage:StorageAccount": "location and isHnsEnabled are fixed by the program and Azure refuses to change them; deleting first would delete the lakehouse data",
     "azure-native:databricks:Workspace": "location and computeMode are fixed per stack and Azure refuses to change them; deleting first would delete the workspace",
     "azure-native:databricks:AccessConnector": "a location change is refused by Azure; deleting first would cut Unity Catalog off its storage",
-    "azure-native:network:PrivateEndpoint": "its subnet and target are fixed by the posture; deleting first would cut the compute off the data until the new one is up — a posture change is a planned migration (docs/networking.md)",
+    "azure-native:network:PrivateEndpoint": "its subnet and target are fixed by the VNet (network.virtualNetwork) and the storage account; deleting first would cut the compute off the data until the new one is up — moving to another VNet is a planned migration (docs/networking.md)",
     "azure-native:operationalinsights:Workspace": "a location change is refused by Azure; deleting first would delete the audit logs",
     "azure-native:keyvault:Vault": "a location change is refused by Azure; deleting first would delete the keys (purge protection keeps them recoverable, but the workspace would lose them)",
     "azure-native:keyvault:Key": "its type and size are fixed by the program; deleting first would leave the workspace's data unreadable",

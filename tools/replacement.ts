@@ -106,7 +106,7 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
             ...replace(CREATE_ONLY, "location"),
             ...replace("forceNewMap", "computeMode"),
             ...replace(
-                "a workspace cannot move into another VNet or subnets (VirtualNetworkIdChangeNotAllowed): a posture change means a new workspace",
+                "a workspace cannot move into another VNet or subnets (VirtualNetworkIdChangeNotAllowed): a new network.virtualNetwork means a new workspace",
                 "parameters.customVirtualNetworkId.value",
                 "parameters.customPublicSubnetName.value",
                 "parameters.customPrivateSubnetName.value",

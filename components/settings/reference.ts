@@ -90,18 +90,21 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         options: ENVIRONMENTS,
         summary: "Development or production stack.",
         details:
-            "`production` requires `protectData: true`, and makes the `auto` values of `pipelines.development` and " +
-            "`pipelines.schedule.paused` resolve to a production-mode pipeline and a live schedule (development: development mode, " +
-            "paused schedule). It does not choose scale-to-zero (`serving.scaleToZero`) or the policy levels: the policy pack reads " +
-            "`policies/config/<stack>.json`, where `production: true` turns on the data-protection policies.",
+            "`production` requires `protectData: true`, and makes the `auto` values production ones: `pipelines.development` and " +
+            "`pipelines.schedule.paused` (a production-mode pipeline and a live schedule; development: development mode, paused schedule), " +
+            "`network.posture` (`private`), `security.enhancedSecurityMonitoring` and `security.automaticClusterUpdate` (on); the workspace " +
+            "also turns off result downloads and the notebook table clipboard. It does not choose scale-to-zero (`serving.scaleToZero`) or the policy " +
+            "levels (`policies/config/<stack>.json`). The policy pack reads it from the stack itself: the program tags every Azure resource " +
+            "`environment: <value>`, and a stack whose resources or stack tags say production gets the production-only policies; a policy " +
+            "config's `production: true` can add them to a stack, never take them away.",
     },
     {
         path: "protectData",
         type: "boolean",
         summary: "`protect` on every data-bearing resource; required in production.",
         details:
-            "Protected: the storage account and its containers, the catalog, schemas, landing volume, metadata table, registered models (which a " +
-            "destroy leaves in Unity Catalog in any case), " +
+            "Protected: the storage account, its containers and the access connector, the workspace, the catalog, schemas, landing volume, " +
+            "metadata table, registered models (which a destroy leaves in Unity Catalog in any case), " +
             "storage credential and external locations. `pulumi destroy`, and any change that would replace one of them, stop before " +
             "touching them (see [Teardown](operations.md#teardown)). Without it the catalog objects get `forceDestroy`, so a destroy removes " +
             "them with their content.",
@@ -144,7 +147,7 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
             "Both postures inject the workspace into a VNet with secure cluster connectivity, reach the storage privately and keep it closed to the internet. " +
             "`private` also takes the workspace's front end off the internet: Private Link for the UI/API and browser login (its own DNS zone), no NSG rules from Azure. " +
             "`development` keeps a public front end, guarded by an IP access list when `network.workspaceAllowedIpRanges` is set. " +
-            "Changing the posture replaces the workspace ([networking](networking.md#changing-posture)).",
+            "Changing the posture updates the workspace in place and adds or removes the front end's endpoints; in production the pack refuses `development` ([networking](networking.md#changing-posture)).",
     },
     {
         path: "network.databricksAccountId",
@@ -213,7 +216,7 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         path: "security.complianceSecurityProfile.enabled",
         type: "boolean",
         summary: "The compliance security profile (needs both of the above; effectively permanent).",
-        details: "Turning it off again replaces the workspace. With `PCI_DSS` no serverless compute is allowed, and the config refuses a stack that uses any.",
+        details: "Meant to be permanent: Azure does not remove it, or a standard, from a workspace that has processed regulated data, so the in-place update the plan shows for turning it off would fail; only a new workspace drops it. With `PCI_DSS` no serverless compute is allowed, and the config refuses a stack that uses any.",
     },
     {
         path: "security.complianceSecurityProfile.standards",
@@ -518,7 +521,11 @@ export const CONFIG_REFERENCE: readonly ReferenceEntry[] = [
         path: "cost.budget.recipients",
         type: "list of string",
         allowed: `e-mail addresses (at most ${BUDGET_LIMITS.recipients})`,
-        summary: "Who the alerts go to; empty: the Owners of the resource groups.",
+        summary: "Who the alerts go to; empty: the users assigned Owner directly on the subscription.",
+        details:
+            "With no recipients the program creates an action group whose one receiver is the Owner role: Azure alerts only the users " +
+            "assigned Owner directly on the subscription, not those who hold it through a group or PIM, and the plan and every preview " +
+            "warn until a recipient is set.",
     },
     ...USAGE_FIELDS.map(
         (f): ReferenceEntry => ({
