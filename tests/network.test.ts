@@ -183,6 +183,14 @@ describe("network: changing where the workspace lives replaces it, and productio
         expect(ws.fields.map((f) => f.path).sort()).to.deep.equal(["publicNetworkAccess", "requiredNsgRules"]);
         expect(doc.diff.created.map((c) => c.name)).to.include.members(["workspace-ui-api", "workspace-browser-authentication", "dns-zone-databricks"]);
     });
+
+    it("a new address space is refused on every subnet in use, as Azure would refuse it, not shown as a quiet update", async () => {
+        const doc = await planDiff("dev", [], [parseOverride("network.addressSpace=10.50.0.0/20")], { askProviders: false });
+        const subnets = doc.diff.changed.filter((c) => c.type === "azure-native:network:Subnet");
+        expect(subnets.map((c) => c.name).sort()).to.deep.equal(["container-subnet", "host-subnet", "private-endpoint-subnet"]);
+        for (const c of subnets) expect(c.effects.map((e) => `${e.effect} ${e.path}`), c.name).to.deep.equal(["rejected addressPrefix"]);
+        expect(doc.diff.summary.rejected).to.equal(3);
+    });
 });
 
 describe("network: compute that writes during pulumi up waits for its way to the lake", () => {

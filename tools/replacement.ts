@@ -122,7 +122,14 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
         fields: [...replace(PATH_PARAM, "scope", "roleAssignmentName"), ...replace("forceNewMap", "principalId")],
     },
     "azure-native:network:VirtualNetwork": { source: AZURE_NATIVE, fields: replace(PATH_PARAM, "resourceGroupName", "virtualNetworkName") },
-    "azure-native:network:Subnet": { source: AZURE_NATIVE, fields: replace(PATH_PARAM, "resourceGroupName", "virtualNetworkName", "subnetName") },
+    "azure-native:network:Subnet": {
+        source: AZURE_NATIVE,
+        fields: [
+            ...replace(PATH_PARAM, "resourceGroupName", "virtualNetworkName", "subnetName"),
+            // An update to azure-native, refused by Azure while the subnet holds NICs or private endpoints (InUseSubnetCannotBeUpdated).
+            { path: "addressPrefix", effect: "rejected", why: "Azure refuses a new address range for a subnet in use (the clusters' NICs, the private endpoints): free the subnet first, or move to a new network" },
+        ],
+    },
     "azure-native:network:NetworkSecurityGroup": { source: AZURE_NATIVE, fields: replace(PATH_PARAM, "resourceGroupName", "networkSecurityGroupName") },
     "azure-native:network:NatGateway": { source: AZURE_NATIVE, fields: replace(PATH_PARAM, "resourceGroupName", "natGatewayName") },
     "azure-native:network:PublicIPAddress": { source: AZURE_NATIVE, fields: replace(PATH_PARAM, "resourceGroupName", "publicIpAddressName") },
@@ -154,7 +161,7 @@ export const REPLACEMENT_FACTS: Readonly<Record<string, TypeFacts>> = {
         fields: [
             ...replace(PATH_PARAM, "scope", "budgetName"),
             // The Consumption API answers 400 "Start date of budgets cannot be updated. Please delete and create a new budget."
-            { path: "timePeriod.startDate", effect: "rejected", why: "Azure refuses to move a budget's start date (StackBudget sets it once and ignores it after)" },
+            { path: "timePeriod.startDate", effect: "rejected", why: "Azure refuses to move a budget's start date (StackBudget keeps the start the budget has)" },
         ],
     },
     "azuread:index/application:Application": { source: "terraform-provider-azuread (updated in place)", fields: [] },

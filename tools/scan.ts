@@ -250,6 +250,13 @@ async function main(): Promise<number> {
     const installSeconds = (Date.now() - started) / 1000;
 
     const dir = options.out ? path.resolve(options.out) : fs.mkdtempSync(path.join(os.tmpdir(), "lakehouse-scan-"));
+    // Checkov scans everything under the folder: leftovers there would be judged as stray results.
+    const strays = fs.existsSync(dir) ? fs.readdirSync(dir).filter((entry) => !options.stacks.includes(entry)) : [];
+    if (strays.length > 0) {
+        process.stderr.write(`--out ${options.out}: holds ${strays.join(", ")}, which Checkov would scan too; choose an empty folder (or one from an earlier scan of these stacks)\n`);
+        return 2;
+    }
+    for (const stack of options.stacks) fs.rmSync(path.join(dir, stack), { recursive: true, force: true });
     try {
         const stacks = [];
         for (const stack of options.stacks) {
