@@ -13,8 +13,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { entryFor } from "../components/settings/reference";
 import { generatedSections, orphanSections, renderPages } from "../tools/docs-sections";
-import { parseArgs, planDiff } from "../tools/plan";
-import { RECIPES, docsDiffer, planCommand, recipeOutput } from "../tools/recipe-docs";
+import { parseArgs, planDiff, renderDiffDocument } from "../tools/plan";
+import { RECIPES, docsDiffer, planCommand } from "../tools/recipe-docs";
 import { docPages, headings, links, readSection, withoutCode } from "../tools/readme";
 import { TRAINED } from "../tools/scenarios";
 import { listStacks, parseOverride } from "../tools/stack-config";
@@ -312,7 +312,7 @@ describe("docs: the recipes", () => {
         for (const recipe of RECIPES) {
             const doc = await docsDiffer(recipe.stack, (recipe.scenario ?? []).map(parseOverride), recipe.changes.map(parseOverride));
             for (const claim of recipe.claims) expect(claim.holds(doc.diff, doc), `${recipe.id}: ${claim.says}`).to.equal(true);
-            expect(readSection(texts["docs/recipes.md"], `recipe-${recipe.id}`), recipe.id).to.contain(recipeOutput(doc));
+            expect(readSection(texts["docs/recipes.md"], `recipe-${recipe.id}`), recipe.id).to.contain(renderDiffDocument(doc));
         }
     });
 

@@ -97,11 +97,25 @@ export class ProgramError extends Error {
     }
 }
 
+/** Azure types whose outputs here are just their name and ARM id: type → [name input, provider namespace, collection]. */
+const NAMED_ARM_RESOURCES: Readonly<Record<string, readonly [string, string, string]>> = {
+    "azure-native:network:VirtualNetwork": ["virtualNetworkName", "Microsoft.Network", "virtualNetworks"],
+    "azure-native:network:NetworkSecurityGroup": ["networkSecurityGroupName", "Microsoft.Network", "networkSecurityGroups"],
+    "azure-native:network:NatGateway": ["natGatewayName", "Microsoft.Network", "natGateways"],
+    "azure-native:network:PublicIPAddress": ["publicIpAddressName", "Microsoft.Network", "publicIPAddresses"],
+    "azure-native:network:PrivateEndpoint": ["privateEndpointName", "Microsoft.Network", "privateEndpoints"],
+    "azure-native:privatedns:PrivateZone": ["privateZoneName", "Microsoft.Network", "privateDnsZones"],
+    "azure-native:network:NetworkSecurityPerimeter": ["networkSecurityPerimeterName", "Microsoft.Network", "networkSecurityPerimeters"],
+    "azure-native:operationalinsights:Workspace": ["workspaceName", "Microsoft.OperationalInsights", "workspaces"],
+};
+
 /** Computed outputs a real provider would return, so the program's applies see realistic values. */
 function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
     const rg = inputs.resourceGroupName ?? "rg";
     const arm = (provider: string, kind: string, n: string) =>
         `/subscriptions/${MOCK_SUBSCRIPTION}/resourceGroups/${rg}/providers/${provider}/${kind}/${n}`;
+    const named = NAMED_ARM_RESOURCES[type];
+    if (named) return { name: inputs[named[0]], id: arm(named[1], named[2], inputs[named[0]]) };
     const fakeGuid = (seed: string) => {
         const hex = Buffer.from(seed).toString("hex").padEnd(32, "0").slice(0, 32);
         return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -147,26 +161,10 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
             };
         case "random:index/randomString:RandomString":
             return { result: "a1b2c3".slice(0, inputs.length ?? 6) };
-        case "azure-native:network:VirtualNetwork":
-            return { name: inputs.virtualNetworkName, id: arm("Microsoft.Network", "virtualNetworks", inputs.virtualNetworkName) };
         case "azure-native:network:Subnet":
             return { name: inputs.subnetName, id: arm("Microsoft.Network", "virtualNetworks", `${inputs.virtualNetworkName}/subnets/${inputs.subnetName}`) };
-        case "azure-native:network:NetworkSecurityGroup":
-            return { name: inputs.networkSecurityGroupName, id: arm("Microsoft.Network", "networkSecurityGroups", inputs.networkSecurityGroupName) };
-        case "azure-native:network:NatGateway":
-            return { name: inputs.natGatewayName, id: arm("Microsoft.Network", "natGateways", inputs.natGatewayName) };
-        case "azure-native:network:PublicIPAddress":
-            return { name: inputs.publicIpAddressName, id: arm("Microsoft.Network", "publicIPAddresses", inputs.publicIpAddressName) };
-        case "azure-native:network:PrivateEndpoint":
-            return { name: inputs.privateEndpointName, id: arm("Microsoft.Network", "privateEndpoints", inputs.privateEndpointName) };
-        case "azure-native:privatedns:PrivateZone":
-            return { name: inputs.privateZoneName, id: arm("Microsoft.Network", "privateDnsZones", inputs.privateZoneName) };
-        case "azure-native:network:NetworkSecurityPerimeter":
-            return { name: inputs.networkSecurityPerimeterName, id: arm("Microsoft.Network", "networkSecurityPerimeters", inputs.networkSecurityPerimeterName) };
         case "azure-native:network:NetworkSecurityPerimeterProfile":
             return { name: inputs.profileName, id: arm("Microsoft.Network", "networkSecurityPerimeters", `${inputs.networkSecurityPerimeterName}/profiles/${inputs.profileName}`) };
-        case "azure-native:operationalinsights:Workspace":
-            return { name: inputs.workspaceName, id: arm("Microsoft.OperationalInsights", "workspaces", inputs.workspaceName) };
         case "azure-native:keyvault:Vault":
             return { name: inputs.vaultName, id: arm("Microsoft.KeyVault", "vaults", inputs.vaultName), properties: { ...inputs.properties, vaultUri: `https://${inputs.vaultName}.vault.azure.net/` } };
         case "azure-native:keyvault:Key":

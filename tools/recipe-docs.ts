@@ -143,11 +143,6 @@ export function configCommands(recipe: Recipe): string[] {
     return recipe.changes.map(parseOverride).map(({ path, value }) => `pulumi config set --path ${shellWord(path)} ${shellWord(value)}`);
 }
 
-/** What `npm run plan -- … --diff-set …` prints for a recipe (its stdout, exactly). */
-export function recipeOutput(doc: DiffDocument): string {
-    return renderDiffDocument(doc);
-}
-
 export type Differ = (stack: string, overrides: ConfigOverride[], diffSets: ConfigOverride[]) => Promise<DiffDocument>;
 
 /** The generated section of a recipe: the commands, then the plan command and what it prints. */
@@ -158,6 +153,6 @@ export async function recipeSection(recipe: Recipe, differ: Differ = docsDiffer)
     const doc = await differ(recipe.stack, (recipe.scenario ?? []).map(parseOverride), recipe.changes.map(parseOverride));
     const lines = ["```bash"];
     if (recipe.commands) lines.push(`pulumi stack select ${recipe.stack}`, ...configCommands(recipe));
-    lines.push(planCommand(recipe), "```", "", "```text", recipeOutput(doc), "```");
+    lines.push(planCommand(recipe), "```", "", "```text", renderDiffDocument(doc), "```");
     return lines.join("\n");
 }
